@@ -1,0 +1,58 @@
+# cw-facade developer commands. `make test` is the one CI runs (.ci/run).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: help venv test lint typecheck regen-check unit demo bench regenerate import-spec record clean
+
+help:
+	@echo "make test        create .venv, install, lint, type-check, drift-check, run the tests"
+	@echo "make demo        run the complete workflow against the bundled simulator"
+	@echo "make bench       run the benchmarks (prints one table)"
+	@echo "make import-spec re-import openapi/ from ../shared/cw-api (or SPEC=path)"
+	@echo "make regenerate  rebuild generated/cw_manage_client from openapi/"
+	@echo "make record      re-record the replay cassettes against the simulator"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "cw-facade needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy --strict cw_facade scripts
+
+regen-check: $(STAMP)
+	$(PY) scripts/regenerate.py --check
+
+unit: $(STAMP)
+	$(PY) -m pytest -q
+
+test: lint typecheck regen-check unit
+
+demo: $(STAMP)
+	$(PY) scripts/demo.py
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
+SPEC ?= ../shared/cw-api/manage-2025.8-service-company.json
+import-spec: $(STAMP)
+	$(PY) scripts/import_spec.py $(SPEC)
+
+regenerate: $(STAMP)
+	$(PY) scripts/regenerate.py
+
+record: $(STAMP)
+	$(PY) scripts/record_cassettes.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
