@@ -66,8 +66,9 @@ def generate(dest: Path) -> None:
         path.write_text(HEADER + path.read_text())
     (dest / "py.typed").write_text("")
     ruff = _bin("ruff")
-    _run([ruff, "check", "--isolated", "--fix-only", "--select", "I,F401", "--quiet", "."], dest)
-    _run([ruff, "format", "--isolated", "--line-length", "100", "--quiet", "."], dest)
+    isolated = ["--isolated", "--no-cache", "--quiet"]
+    _run([ruff, "check", *isolated, "--fix-only", "--select", "I,F401", "."], dest)
+    _run([ruff, "format", *isolated, "--line-length", "100", "."], dest)
 
 
 def _files(root: Path) -> set[str]:

@@ -1,0 +1,58 @@
+"""scripts/regenerate.py: deterministic output and a --check that catches drift."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import regenerate
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("gen") / regenerate.PACKAGE
+    regenerate.generate(dest)
+    return dest
+
+
+def test_two_regenerations_produce_identical_trees(fresh: Path, tmp_path: Path) -> None:
+    again = tmp_path / regenerate.PACKAGE
+    regenerate.generate(again)
+    assert regenerate.compare(fresh, again) == []
+
+
+def test_checked_in_generated_package_is_up_to_date(fresh: Path) -> None:
+    assert regenerate.compare(fresh, regenerate.TARGET) == []
+
+
+def test_every_generated_file_carries_the_do_not_edit_header(fresh: Path) -> None:
+    for path in fresh.rglob("*.py"):
+        assert path.read_text().startswith(regenerate.HEADER), path
+    assert (fresh / "py.typed").exists()
+
+
+def test_check_reports_changed_added_and_removed_files(fresh: Path, tmp_path: Path) -> None:
+    tampered = tmp_path / "tampered"
+    shutil.copytree(fresh, tampered)
+    (tampered / "client.py").write_text("# edited by hand\n")
+    (tampered / "stray.py").write_text("")
+    (tampered / "types.py").unlink()
+    report = regenerate.compare(fresh, tampered)
+    assert "missing from generated/: types.py" in report
+    assert "stale file in generated/: stray.py" in report
+    changed = [line for line in report if line.startswith("changed: client.py")]
+    assert len(changed) == 1 and "# edited by hand" in changed[0]
+    assert len(report) == 3
+
+
+def test_check_exit_status_on_a_stale_tree(
+    fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "stale"
+    shutil.copytree(fresh, stale)
+    (stale / "errors.py").write_text("")
+    monkeypatch.setattr(regenerate, "TARGET", stale)
+    assert regenerate.main(["--check"]) == 1
+    monkeypatch.setattr(regenerate, "TARGET", fresh)
+    assert regenerate.main(["--check"]) == 0
