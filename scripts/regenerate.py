@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,24 @@ def _run(cmd: list[str], cwd: Path) -> None:
         raise SystemExit(f"regenerate: command failed: {' '.join(cmd)}")
 
 
+LAZY_IMPORT = re.compile(r"^[ \t]+(from \.\.models\.\w+ import \w+)  ?# noqa: PLC0415\n", re.M)
+
+
+def hoist_lazy_imports(text: str) -> str:
+    """Move the generator's in-function model imports to the end of the module.
+
+    The generator imports related models inside ``from_dict``/``to_dict`` to break import
+    cycles, which re-runs the import machinery on every call. Imported once at the bottom of
+    the module (after the class exists), the cycle is still broken and calls pay nothing.
+    """
+    imports = sorted(set(LAZY_IMPORT.findall(text)))
+    if not imports:
+        return text
+    body = LAZY_IMPORT.sub("", text).rstrip("\n")
+    tail = "".join(f"{line}  # noqa: E402\n" for line in imports)
+    return f"{body}\n\n\n# Imported here, after the class, to break import cycles.\n{tail}"
+
+
 def generate(dest: Path) -> None:
     """Generate the package into ``dest`` (which must not exist yet)."""
     _run(
@@ -63,7 +82,7 @@ def generate(dest: Path) -> None:
         cwd=dest.parent,
     )
     for path in sorted(dest.rglob("*.py")):
-        path.write_text(HEADER + path.read_text())
+        path.write_text(HEADER + hoist_lazy_imports(path.read_text()))
     (dest / "py.typed").write_text("")
     ruff = _bin("ruff")
     isolated = ["--isolated", "--no-cache", "--quiet"]

@@ -56,3 +56,30 @@ def test_check_exit_status_on_a_stale_tree(
     assert regenerate.main(["--check"]) == 1
     monkeypatch.setattr(regenerate, "TARGET", fresh)
     assert regenerate.main(["--check"]) == 0
+
+
+def test_hoist_lazy_imports_moves_in_function_imports_to_the_end() -> None:
+    source = (
+        "class A:\n"
+        "    def f(self):\n"
+        "        from ..models.b import B  # noqa: PLC0415\n"
+        "        return B\n"
+        "    def g(self):\n"
+        "        from ..models.b import B  # noqa: PLC0415\n"
+        "        from ..models.a_c import AC  # noqa: PLC0415\n"
+        "        return B, AC\n"
+    )
+    out = regenerate.hoist_lazy_imports(source)
+    assert "PLC0415" not in out
+    assert out.endswith(
+        "from ..models.a_c import AC  # noqa: E402\nfrom ..models.b import B  # noqa: E402\n"
+    )
+    assert out.count("import B") == 1
+    assert regenerate.hoist_lazy_imports("x = 1\n") == "x = 1\n"
+
+
+def test_generated_models_parse_after_hoisting() -> None:
+    from cw_manage_client.models import Ticket
+
+    ticket = Ticket.from_dict({"id": 1, "board": {"id": 2, "_info": {"board_href": "h"}}})
+    assert ticket.to_dict() == {"id": 1, "board": {"id": 2, "_info": {"board_href": "h"}}}

@@ -172,19 +172,6 @@ class Board:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.document_reference import DocumentReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.service_email_template_reference import (
-            ServiceEmailTemplateReference,  # noqa: PLC0415
-        )
-        from ..models.service_signoff_reference import ServiceSignoffReference  # noqa: PLC0415
-        from ..models.service_status_reference import ServiceStatusReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.work_role_reference import WorkRoleReference  # noqa: PLC0415
-        from ..models.work_type_reference import WorkTypeReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -741,19 +728,6 @@ class Board:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.document_reference import DocumentReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.service_email_template_reference import (
-            ServiceEmailTemplateReference,  # noqa: PLC0415
-        )
-        from ..models.service_signoff_reference import ServiceSignoffReference  # noqa: PLC0415
-        from ..models.service_status_reference import ServiceStatusReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.work_role_reference import WorkRoleReference  # noqa: PLC0415
-        from ..models.work_type_reference import WorkTypeReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -1593,3 +1567,16 @@ class Board:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.document_reference import DocumentReference  # noqa: E402
+from ..models.member_reference import MemberReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.service_email_template_reference import ServiceEmailTemplateReference  # noqa: E402
+from ..models.service_signoff_reference import ServiceSignoffReference  # noqa: E402
+from ..models.service_status_reference import ServiceStatusReference  # noqa: E402
+from ..models.system_department_reference import SystemDepartmentReference  # noqa: E402
+from ..models.system_location_reference import SystemLocationReference  # noqa: E402
+from ..models.work_role_reference import WorkRoleReference  # noqa: E402
+from ..models.work_type_reference import WorkTypeReference  # noqa: E402

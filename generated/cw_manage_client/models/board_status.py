@@ -75,13 +75,6 @@ class BoardStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.service_email_template_reference import (
-            ServiceEmailTemplateReference,  # noqa: PLC0415
-        )
-        from ..models.status_indicator_reference import StatusIndicatorReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -280,13 +273,6 @@ class BoardStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.service_email_template_reference import (
-            ServiceEmailTemplateReference,  # noqa: PLC0415
-        )
-        from ..models.status_indicator_reference import StatusIndicatorReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -576,3 +562,10 @@ class BoardStatus:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.board_reference import BoardReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.service_email_template_reference import ServiceEmailTemplateReference  # noqa: E402
+from ..models.status_indicator_reference import StatusIndicatorReference  # noqa: E402

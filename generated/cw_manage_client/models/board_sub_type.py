@@ -42,9 +42,6 @@ class BoardSubType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -124,9 +121,6 @@ class BoardSubType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -254,3 +248,8 @@ class BoardSubType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.board_reference import BoardReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402

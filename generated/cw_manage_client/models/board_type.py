@@ -57,13 +57,6 @@ class BoardType:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.skill_category_reference import SkillCategoryReference  # noqa: PLC0415
-        from ..models.skill_reference import SkillReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -186,13 +179,6 @@ class BoardType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.skill_category_reference import SkillCategoryReference  # noqa: PLC0415
-        from ..models.skill_reference import SkillReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -394,3 +380,12 @@ class BoardType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.board_reference import BoardReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.skill_category_reference import SkillCategoryReference  # noqa: E402
+from ..models.skill_reference import SkillReference  # noqa: E402
+from ..models.system_department_reference import SystemDepartmentReference  # noqa: E402
+from ..models.system_location_reference import SystemLocationReference  # noqa: E402

@@ -190,27 +190,6 @@ class Company:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.billing_delivery_reference import BillingDeliveryReference  # noqa: PLC0415
-        from ..models.billing_terms_reference import BillingTermsReference  # noqa: PLC0415
-        from ..models.calendar_reference import CalendarReference  # noqa: PLC0415
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.company_status_reference import CompanyStatusReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.currency_reference import CurrencyReference  # noqa: PLC0415
-        from ..models.entity_type_reference import EntityTypeReference  # noqa: PLC0415
-        from ..models.invoice_template_reference import InvoiceTemplateReference  # noqa: PLC0415
-        from ..models.market_description_reference import MarketDescriptionReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.ownership_type_reference import OwnershipTypeReference  # noqa: PLC0415
-        from ..models.pricing_schedule_reference import PricingScheduleReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.sic_code_reference import SicCodeReference  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.tax_code_reference import TaxCodeReference  # noqa: PLC0415
-        from ..models.time_zone_setup_reference import TimeZoneSetupReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -854,29 +833,6 @@ class Company:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.billing_delivery_reference import BillingDeliveryReference  # noqa: PLC0415
-        from ..models.billing_terms_reference import BillingTermsReference  # noqa: PLC0415
-        from ..models.calendar_reference import CalendarReference  # noqa: PLC0415
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.company_status_reference import CompanyStatusReference  # noqa: PLC0415
-        from ..models.company_type_reference import CompanyTypeReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.currency_reference import CurrencyReference  # noqa: PLC0415
-        from ..models.custom_field_value import CustomFieldValue  # noqa: PLC0415
-        from ..models.entity_type_reference import EntityTypeReference  # noqa: PLC0415
-        from ..models.invoice_template_reference import InvoiceTemplateReference  # noqa: PLC0415
-        from ..models.market_description_reference import MarketDescriptionReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.ownership_type_reference import OwnershipTypeReference  # noqa: PLC0415
-        from ..models.pricing_schedule_reference import PricingScheduleReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.sic_code_reference import SicCodeReference  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.tax_code_reference import TaxCodeReference  # noqa: PLC0415
-        from ..models.time_zone_setup_reference import TimeZoneSetupReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -1860,3 +1816,28 @@ class Company:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.billing_delivery_reference import BillingDeliveryReference  # noqa: E402
+from ..models.billing_terms_reference import BillingTermsReference  # noqa: E402
+from ..models.calendar_reference import CalendarReference  # noqa: E402
+from ..models.company_reference import CompanyReference  # noqa: E402
+from ..models.company_status_reference import CompanyStatusReference  # noqa: E402
+from ..models.company_type_reference import CompanyTypeReference  # noqa: E402
+from ..models.contact_reference import ContactReference  # noqa: E402
+from ..models.country_reference import CountryReference  # noqa: E402
+from ..models.currency_reference import CurrencyReference  # noqa: E402
+from ..models.custom_field_value import CustomFieldValue  # noqa: E402
+from ..models.entity_type_reference import EntityTypeReference  # noqa: E402
+from ..models.invoice_template_reference import InvoiceTemplateReference  # noqa: E402
+from ..models.market_description_reference import MarketDescriptionReference  # noqa: E402
+from ..models.member_reference import MemberReference  # noqa: E402
+from ..models.ownership_type_reference import OwnershipTypeReference  # noqa: E402
+from ..models.pricing_schedule_reference import PricingScheduleReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.sic_code_reference import SicCodeReference  # noqa: E402
+from ..models.site_reference import SiteReference  # noqa: E402
+from ..models.system_location_reference import SystemLocationReference  # noqa: E402
+from ..models.tax_code_reference import TaxCodeReference  # noqa: E402
+from ..models.time_zone_setup_reference import TimeZoneSetupReference  # noqa: E402

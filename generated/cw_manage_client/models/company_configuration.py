@@ -155,18 +155,6 @@ class CompanyConfiguration:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.configuration_status_reference import ConfigurationStatusReference  # noqa: PLC0415
-        from ..models.configuration_type_reference import ConfigurationTypeReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.manufacturer_reference import ManufacturerReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.sla_reference import SLAReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -685,20 +673,6 @@ class CompanyConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.configuration_question import ConfigurationQuestion  # noqa: PLC0415
-        from ..models.configuration_status_reference import ConfigurationStatusReference  # noqa: PLC0415
-        from ..models.configuration_type_reference import ConfigurationTypeReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.custom_field_value import CustomFieldValue  # noqa: PLC0415
-        from ..models.manufacturer_reference import ManufacturerReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.sla_reference import SLAReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -1478,3 +1452,19 @@ class CompanyConfiguration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.company_reference import CompanyReference  # noqa: E402
+from ..models.configuration_question import ConfigurationQuestion  # noqa: E402
+from ..models.configuration_status_reference import ConfigurationStatusReference  # noqa: E402
+from ..models.configuration_type_reference import ConfigurationTypeReference  # noqa: E402
+from ..models.contact_reference import ContactReference  # noqa: E402
+from ..models.custom_field_value import CustomFieldValue  # noqa: E402
+from ..models.manufacturer_reference import ManufacturerReference  # noqa: E402
+from ..models.member_reference import MemberReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.site_reference import SiteReference  # noqa: E402
+from ..models.sla_reference import SLAReference  # noqa: E402
+from ..models.system_department_reference import SystemDepartmentReference  # noqa: E402
+from ..models.system_location_reference import SystemLocationReference  # noqa: E402

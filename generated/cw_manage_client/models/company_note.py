@@ -41,10 +41,6 @@ class CompanyNote:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.note_type_reference import NoteTypeReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -115,10 +111,6 @@ class CompanyNote:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.note_type_reference import NoteTypeReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -236,3 +228,9 @@ class CompanyNote:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.company_reference import CompanyReference  # noqa: E402
+from ..models.note_type_reference import NoteTypeReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402

@@ -88,15 +88,6 @@ class CompanySite:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.calendar_reference import CalendarReference  # noqa: PLC0415
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.entity_type_reference import EntityTypeReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.state_reference import StateReference  # noqa: PLC0415
-        from ..models.tax_code_reference import TaxCodeReference  # noqa: PLC0415
-        from ..models.time_zone_setup_reference import TimeZoneSetupReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -345,16 +336,6 @@ class CompanySite:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.calendar_reference import CalendarReference  # noqa: PLC0415
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.custom_field_value import CustomFieldValue  # noqa: PLC0415
-        from ..models.entity_type_reference import EntityTypeReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.state_reference import StateReference  # noqa: PLC0415
-        from ..models.tax_code_reference import TaxCodeReference  # noqa: PLC0415
-        from ..models.time_zone_setup_reference import TimeZoneSetupReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -735,3 +716,15 @@ class CompanySite:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.calendar_reference import CalendarReference  # noqa: E402
+from ..models.company_reference import CompanyReference  # noqa: E402
+from ..models.country_reference import CountryReference  # noqa: E402
+from ..models.custom_field_value import CustomFieldValue  # noqa: E402
+from ..models.entity_type_reference import EntityTypeReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.state_reference import StateReference  # noqa: E402
+from ..models.tax_code_reference import TaxCodeReference  # noqa: E402
+from ..models.time_zone_setup_reference import TimeZoneSetupReference  # noqa: E402

@@ -53,14 +53,6 @@ class CompanyTeam:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.team_role_reference import TeamRoleReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -171,14 +163,6 @@ class CompanyTeam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.team_role_reference import TeamRoleReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -368,3 +352,13 @@ class CompanyTeam:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.company_reference import CompanyReference  # noqa: E402
+from ..models.contact_reference import ContactReference  # noqa: E402
+from ..models.member_reference import MemberReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.system_department_reference import SystemDepartmentReference  # noqa: E402
+from ..models.system_location_reference import SystemLocationReference  # noqa: E402
+from ..models.team_role_reference import TeamRoleReference  # noqa: E402

@@ -163,16 +163,6 @@ class Contact:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.contact_department_reference import ContactDepartmentReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.document_reference import DocumentReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.relationship_reference import RelationshipReference  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -719,19 +709,6 @@ class Contact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.contact_communication_item import ContactCommunicationItem  # noqa: PLC0415
-        from ..models.contact_department_reference import ContactDepartmentReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.contact_type_reference import ContactTypeReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.custom_field_value import CustomFieldValue  # noqa: PLC0415
-        from ..models.document_reference import DocumentReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.relationship_reference import RelationshipReference  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -1526,3 +1503,18 @@ class Contact:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.company_reference import CompanyReference  # noqa: E402
+from ..models.contact_communication_item import ContactCommunicationItem  # noqa: E402
+from ..models.contact_department_reference import ContactDepartmentReference  # noqa: E402
+from ..models.contact_reference import ContactReference  # noqa: E402
+from ..models.contact_type_reference import ContactTypeReference  # noqa: E402
+from ..models.country_reference import CountryReference  # noqa: E402
+from ..models.custom_field_value import CustomFieldValue  # noqa: E402
+from ..models.document_reference import DocumentReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.relationship_reference import RelationshipReference  # noqa: E402
+from ..models.site_reference import SiteReference  # noqa: E402
+from ..models.system_location_reference import SystemLocationReference  # noqa: E402

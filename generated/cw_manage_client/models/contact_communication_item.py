@@ -42,8 +42,6 @@ class ContactCommunicationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.communication_type_reference import CommunicationTypeReference  # noqa: PLC0415
-
         communication_type: str | Unset = UNSET
         if not isinstance(self.communication_type, Unset):
             communication_type = self.communication_type.value
@@ -108,8 +106,6 @@ class ContactCommunicationItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.communication_type_reference import CommunicationTypeReference  # noqa: PLC0415
-
         d = dict(src_dict)
         _communication_type = d.pop("communicationType", UNSET)
         communication_type: ContactCommunicationItemCommunicationType | Unset
@@ -208,3 +204,7 @@ class ContactCommunicationItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.communication_type_reference import CommunicationTypeReference  # noqa: E402

@@ -99,8 +99,6 @@ class Info:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.license_bit import LicenseBit  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_cloud_region(data: object) -> None | str | Unset:
@@ -199,3 +197,7 @@ class Info:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.license_bit import LicenseBit  # noqa: E402

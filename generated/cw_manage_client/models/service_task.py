@@ -55,11 +55,6 @@ class ServiceTask:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.schedule_entry_reference import ScheduleEntryReference  # noqa: PLC0415
-        from ..models.service_code_reference import ServiceCodeReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -178,11 +173,6 @@ class ServiceTask:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.schedule_entry_reference import ScheduleEntryReference  # noqa: PLC0415
-        from ..models.service_code_reference import ServiceCodeReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -366,3 +356,10 @@ class ServiceTask:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.member_reference import MemberReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.schedule_entry_reference import ScheduleEntryReference  # noqa: E402
+from ..models.service_code_reference import ServiceCodeReference  # noqa: E402

@@ -65,11 +65,6 @@ class ServiceTicketNote:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.ticket_reference import TicketReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -228,11 +223,6 @@ class ServiceTicketNote:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.ticket_reference import TicketReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -468,3 +458,10 @@ class ServiceTicketNote:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.contact_reference import ContactReference  # noqa: E402
+from ..models.member_reference import MemberReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.ticket_reference import TicketReference  # noqa: E402

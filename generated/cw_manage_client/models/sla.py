@@ -72,10 +72,6 @@ class SLA:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.calendar_reference import CalendarReference  # noqa: PLC0415
-        from ..models.priority_reference import PriorityReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -280,10 +276,6 @@ class SLA:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.calendar_reference import CalendarReference  # noqa: PLC0415
-        from ..models.priority_reference import PriorityReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -613,3 +605,9 @@ class SLA:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.calendar_reference import CalendarReference  # noqa: E402
+from ..models.priority_reference import PriorityReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402

@@ -293,31 +293,6 @@ class Ticket:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.agreement_reference import AgreementReference  # noqa: PLC0415
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.currency_reference import CurrencyReference  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.opportunity_reference import OpportunityReference  # noqa: PLC0415
-        from ..models.priority_reference import PriorityReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.service_item_reference import ServiceItemReference  # noqa: PLC0415
-        from ..models.service_location_reference import ServiceLocationReference  # noqa: PLC0415
-        from ..models.service_source_reference import ServiceSourceReference  # noqa: PLC0415
-        from ..models.service_status_reference import ServiceStatusReference  # noqa: PLC0415
-        from ..models.service_sub_type_reference import ServiceSubTypeReference  # noqa: PLC0415
-        from ..models.service_team_reference import ServiceTeamReference  # noqa: PLC0415
-        from ..models.service_type_reference import ServiceTypeReference  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.sla_reference import SLAReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.ticket_reference import TicketReference  # noqa: PLC0415
-        from ..models.work_role_reference import WorkRoleReference  # noqa: PLC0415
-        from ..models.work_type_reference import WorkTypeReference  # noqa: PLC0415
-
         field_info: dict[str, Any] | None | Unset
         if isinstance(self.field_info, Unset):
             field_info = UNSET
@@ -1297,32 +1272,6 @@ class Ticket:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.agreement_reference import AgreementReference  # noqa: PLC0415
-        from ..models.board_reference import BoardReference  # noqa: PLC0415
-        from ..models.company_reference import CompanyReference  # noqa: PLC0415
-        from ..models.contact_reference import ContactReference  # noqa: PLC0415
-        from ..models.country_reference import CountryReference  # noqa: PLC0415
-        from ..models.currency_reference import CurrencyReference  # noqa: PLC0415
-        from ..models.custom_field_value import CustomFieldValue  # noqa: PLC0415
-        from ..models.member_reference import MemberReference  # noqa: PLC0415
-        from ..models.opportunity_reference import OpportunityReference  # noqa: PLC0415
-        from ..models.priority_reference import PriorityReference  # noqa: PLC0415
-        from ..models.record_info import RecordInfo  # noqa: PLC0415
-        from ..models.service_item_reference import ServiceItemReference  # noqa: PLC0415
-        from ..models.service_location_reference import ServiceLocationReference  # noqa: PLC0415
-        from ..models.service_source_reference import ServiceSourceReference  # noqa: PLC0415
-        from ..models.service_status_reference import ServiceStatusReference  # noqa: PLC0415
-        from ..models.service_sub_type_reference import ServiceSubTypeReference  # noqa: PLC0415
-        from ..models.service_team_reference import ServiceTeamReference  # noqa: PLC0415
-        from ..models.service_type_reference import ServiceTypeReference  # noqa: PLC0415
-        from ..models.site_reference import SiteReference  # noqa: PLC0415
-        from ..models.sla_reference import SLAReference  # noqa: PLC0415
-        from ..models.system_department_reference import SystemDepartmentReference  # noqa: PLC0415
-        from ..models.system_location_reference import SystemLocationReference  # noqa: PLC0415
-        from ..models.ticket_reference import TicketReference  # noqa: PLC0415
-        from ..models.work_role_reference import WorkRoleReference  # noqa: PLC0415
-        from ..models.work_type_reference import WorkTypeReference  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_field_info(data: object) -> None | RecordInfo | Unset:
@@ -2761,3 +2710,31 @@ class Ticket:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, to break import cycles.
+from ..models.agreement_reference import AgreementReference  # noqa: E402
+from ..models.board_reference import BoardReference  # noqa: E402
+from ..models.company_reference import CompanyReference  # noqa: E402
+from ..models.contact_reference import ContactReference  # noqa: E402
+from ..models.country_reference import CountryReference  # noqa: E402
+from ..models.currency_reference import CurrencyReference  # noqa: E402
+from ..models.custom_field_value import CustomFieldValue  # noqa: E402
+from ..models.member_reference import MemberReference  # noqa: E402
+from ..models.opportunity_reference import OpportunityReference  # noqa: E402
+from ..models.priority_reference import PriorityReference  # noqa: E402
+from ..models.record_info import RecordInfo  # noqa: E402
+from ..models.service_item_reference import ServiceItemReference  # noqa: E402
+from ..models.service_location_reference import ServiceLocationReference  # noqa: E402
+from ..models.service_source_reference import ServiceSourceReference  # noqa: E402
+from ..models.service_status_reference import ServiceStatusReference  # noqa: E402
+from ..models.service_sub_type_reference import ServiceSubTypeReference  # noqa: E402
+from ..models.service_team_reference import ServiceTeamReference  # noqa: E402
+from ..models.service_type_reference import ServiceTypeReference  # noqa: E402
+from ..models.site_reference import SiteReference  # noqa: E402
+from ..models.sla_reference import SLAReference  # noqa: E402
+from ..models.system_department_reference import SystemDepartmentReference  # noqa: E402
+from ..models.system_location_reference import SystemLocationReference  # noqa: E402
+from ..models.ticket_reference import TicketReference  # noqa: E402
+from ..models.work_role_reference import WorkRoleReference  # noqa: E402
+from ..models.work_type_reference import WorkTypeReference  # noqa: E402
