@@ -129,7 +129,17 @@ def _number(text: str, start: int) -> Token:
     if match is None or _continues(text, match.end()):
         bad = _BAD_RUN_RE.match(text, start)
         raise ConditionsSyntaxError(text, start, "a number", repr(bad.group() if bad else "-"))
-    return Token(Kind.VALUE, match.group(), start, _values.parse_number(match.group()))
+    try:
+        value = _values.parse_number(match.group())
+    except ValueError:
+        limit = _values.MAX_NUMBER_DIGITS
+        raise ConditionsSyntaxError(
+            text,
+            start,
+            f"a number of at most {limit} digits either side of the point",
+            repr(match.group()),
+        ) from None
+    return Token(Kind.VALUE, match.group(), start, value)
 
 
 def _continues(text: str, end: int) -> bool:

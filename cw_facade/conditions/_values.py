@@ -35,6 +35,9 @@ _ISO_RE = re.compile(
 #: Digits of a fraction of a second that ``datetime`` can hold.
 _MICRO_DIGITS = 6
 
+#: Most digits a number may have before or after its point (floats need up to 324).
+MAX_NUMBER_DIGITS = 400
+
 
 def canonical(value: object) -> Scalar:
     """Return the canonical form of ``value`` (see the module docstring).
@@ -43,8 +46,10 @@ def canonical(value: object) -> Scalar:
     """
     if isinstance(value, enum.Enum):
         return canonical(value.value)
-    if value is None or isinstance(value, str | bool | int):
+    if value is None or isinstance(value, str | bool):
         return value
+    if isinstance(value, int):
+        return _check_int(value)
     if isinstance(value, float):
         return _canonical_decimal(Decimal(repr(value)))
     if isinstance(value, Decimal):
@@ -56,11 +61,23 @@ def canonical(value: object) -> Scalar:
     raise TypeError(f"unsupported value type in conditions: {type(value).__name__}")
 
 
+def _check_int(value: int) -> int:
+    if abs(value) >= _INT_LIMIT:
+        raise ValueError(f"number out of range: more than {MAX_NUMBER_DIGITS} digits")
+    return value
+
+
+_INT_LIMIT = 10**MAX_NUMBER_DIGITS
+
+
 def _canonical_decimal(value: Decimal) -> int | Decimal:
     if not value.is_finite():
         raise ValueError(f"conditions cannot hold a non-finite number: {value}")
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= 0:
+    assert isinstance(exponent, int)  # finite
+    if value.adjusted() >= MAX_NUMBER_DIGITS or -exponent > MAX_NUMBER_DIGITS:
+        raise ValueError(f"number out of range: more than {MAX_NUMBER_DIGITS} digits")
+    if exponent >= 0:
         return int(value)
     return value
 
@@ -107,9 +124,10 @@ def render_instant(value: datetime) -> str:
 
 
 def parse_number(text: str) -> int | Decimal:
-    """Turn number text (already matched by the lexer) into its canonical value."""
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
+    """Turn number text (already matched by the lexer) into its canonical value.
+
+    Raises ``ValueError`` beyond ``MAX_NUMBER_DIGITS`` digits before or after the point.
+    """
     return _canonical_decimal(Decimal(text))
 
 

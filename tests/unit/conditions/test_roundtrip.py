@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from cw_facade.conditions import (
     field_paths,
     parse,
 )
+from cw_facade.conditions._values import MAX_NUMBER_DIGITS
 
 _SEGMENT = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True)
 _KEYWORDS = {"and", "or", "not", "contains", "like", "in", "true", "false", "null"}
@@ -37,11 +39,20 @@ OFFSETS = st.sampled_from(
 DATETIMES = st.datetimes(
     min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.none() | OFFSETS
 )
+LIMIT = 10**MAX_NUMBER_DIGITS
+
+
+def _in_range(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return value.adjusted() < MAX_NUMBER_DIGITS and -exponent <= MAX_NUMBER_DIGITS
+
+
 SCALARS = st.one_of(
     TEXTS,
-    st.integers(),
+    st.integers(min_value=-LIMIT + 1, max_value=LIMIT - 1),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.decimals(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False).filter(_in_range),
     st.booleans(),
     st.none(),
     DATETIMES,
