@@ -43,7 +43,7 @@ class Field:
         return Field(f"{self.path}/{name}")
 
     def __getitem__(self, name: str) -> Field:
-        return Field(f"{self.path}/{name}")
+        return Field(f"{self.path}/{_segment(name)}")
 
     def __repr__(self) -> str:
         return f"Field({self.path!r})"
@@ -112,6 +112,12 @@ class Field:
         return OrderItem(self.path, "desc")
 
 
+def _segment(name: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"a field path must be a str, not {type(name).__name__}")
+    return name
+
+
 class _Root:
     """The root of all field paths: ``C.company.id``, ``C["company"]``, ``C("company/id")``."""
 
@@ -123,7 +129,7 @@ class _Root:
         return Field(name)
 
     def __getitem__(self, name: str) -> Field:
-        return Field(name)
+        return Field(_segment(name))
 
     def __call__(self, path: str) -> Field:
         return Field(path)
