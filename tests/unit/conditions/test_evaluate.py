@@ -100,7 +100,10 @@ COMPANY: dict[str, Any] = {
         (C.customFields == "EU", False),
         (C.customFields.is_null(), False),
         (C.customFields.contains("EU"), False),
-        (C.customFields.value == "EU", False),
+        (C.customFields.value == "EU", True),
+        (C.customFields.caption == "eu", False),
+        (C.customFields.value != "EU", False),
+        (C.customFields.value.in_(["US", "eu"]), True),
         (C.company == 250, False),
         (C.company.is_not_null(), True),
         (C["_info"].lastUpdated > datetime(2024, 2, 1, 9, 39, 42, tzinfo=UTC), True),
@@ -133,7 +136,9 @@ def test_ticket(expr: Expr, expected: bool) -> None:
         ("numberOfEmployees in (10, 42.0)", True),
         ("dateAcquired < [2020-01-01T00:00:00Z]", True),
         ("dateAcquired = [2019-06-01]", True),
-        ("types/name = 'Client'", False),
+        ("types/name = 'Client'", True),
+        ("types/name = 'Vendor'", False),
+        ("types/id > 0", True),
         ("types != null", True),
     ],
 )
@@ -147,6 +152,24 @@ def test_combinations() -> None:
     assert matches(~cond, TICKET) is False
     assert matches((C.id == 1) | (C.id == 2), TICKET) is False
     assert matches((C.id == 1042) & (C.closedFlag == True), TICKET) is False
+
+
+def test_paths_through_lists_hold_for_any_element() -> None:
+    contact = {
+        "communicationItems": [
+            {"type": {"name": "Email"}, "value": "jane@example.com"},
+            {"type": {"name": "Phone"}, "value": "555-0100"},
+            "not an object",
+        ],
+        "empty": [],
+    }
+    assert matches(parse('communicationItems/value like "j*"'), contact) is True
+    assert matches(parse("communicationItems/type/name = 'phone'"), contact) is True
+    assert matches(parse("communicationItems/value = null"), contact) is True
+    assert matches(parse('communicationItems/value not like "x*"'), contact) is True
+    assert matches(parse("empty/value = null"), contact) is True
+    assert matches(parse("empty/value != null"), contact) is False
+    assert matches(parse("empty = null"), contact) is False
 
 
 def test_not_of_a_null_ordering_is_true() -> None:
