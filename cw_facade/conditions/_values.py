@@ -46,14 +46,16 @@ def canonical(value: object) -> Scalar:
     """
     if isinstance(value, enum.Enum):
         return canonical(value.value)
-    if value is None or isinstance(value, str | bool):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, int):
-        return _check_int(value)
+        return _check_int(int(value))
     if isinstance(value, float):
-        return _canonical_decimal(Decimal(repr(value)))
+        return _canonical_decimal(Decimal(repr(float(value))))
     if isinstance(value, Decimal):
-        return _canonical_decimal(value)
+        return _canonical_decimal(Decimal(value))
     if isinstance(value, datetime):
         return to_utc(value)
     if isinstance(value, date):
@@ -73,8 +75,7 @@ _INT_LIMIT = 10**MAX_NUMBER_DIGITS
 def _canonical_decimal(value: Decimal) -> int | Decimal:
     if not value.is_finite():
         raise ValueError(f"conditions cannot hold a non-finite number: {value}")
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)  # finite
+    exponent = int(value.as_tuple().exponent)  # an int for every finite Decimal
     if value.adjusted() >= MAX_NUMBER_DIGITS or -exponent > MAX_NUMBER_DIGITS:
         raise ValueError(f"number out of range: more than {MAX_NUMBER_DIGITS} digits")
     if exponent >= 0:
@@ -87,10 +88,10 @@ def to_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=UTC)
     try:
-        value = value.astimezone(UTC)
+        moment = value.astimezone(UTC)
     except OverflowError as exc:
         raise ValueError(f"date-time out of range in UTC: {value.isoformat()}") from exc
-    return value.replace(microsecond=0)
+    return datetime(*moment.timetuple()[:6], tzinfo=UTC)
 
 
 def render(value: Scalar) -> str:

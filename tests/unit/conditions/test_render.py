@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from cw_facade.conditions import And, C, Comparison, Expr, Not, Operator, Or
+from cw_facade.conditions import And, C, Comparison, Expr, Not, Operator, Or, parse
 
 CET = timezone(timedelta(hours=1))
 
@@ -180,6 +180,24 @@ def test_equality_tells_value_types_apart() -> None:
     assert (C.a == 1) != (C.a == "1")
     assert (C.a == Decimal("1.50")) == (C.a == 1.5)
     assert (C.a == date(2024, 1, 1)) == (C.a == datetime(2024, 1, 1, 1, 0, tzinfo=CET))
+
+
+class Name(str):
+    pass
+
+
+class Count(int):
+    pass
+
+
+class Moment(datetime):
+    pass
+
+
+def test_subclasses_are_stored_as_their_base_type() -> None:
+    expr = (C.a == Name("x")) & (C.b == Count(3)) & (C.c == Moment(2024, 1, 1, 12, 0, 0, 5))
+    assert [type(operand.value) for operand in expr.operands] == [str, int, datetime]  # type: ignore[attr-defined]
+    assert parse(str(expr)) == expr
 
 
 def test_comparison_can_be_built_directly() -> None:
