@@ -17,7 +17,7 @@ ESCAPABLE = "\\\"'"
 #: Longest run of input echoed back in a "found ..." message.
 _FOUND_LIMIT = 20
 
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
 _WORD_RE = re.compile(r"[A-Za-z0-9_/]+")
 _SYMBOL_RE = re.compile(r"[=!<>]+")
 _BAD_RUN_RE = re.compile(r"[^\s(),]+")

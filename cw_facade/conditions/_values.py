@@ -29,7 +29,8 @@ _ESCAPED = ("\\", '"')
 _ISO_RE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[Tt ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?)?"
-    r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?"
+    r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?",
+    re.ASCII,
 )
 
 #: Digits of a fraction of a second that ``datetime`` can hold.

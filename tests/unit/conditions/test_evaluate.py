@@ -193,6 +193,7 @@ def test_keys_match_exactly_before_ignoring_case() -> None:
         {"x": {"y": None}},
         {"x": "no date here"},
         {"x": "2024-13-45T00:00:00Z"},
+        {"x": "\u0662\u0660\u0662\u0664-01-31"},
         {"x": object()},
         {"x": b"bytes"},
         {"x": True},

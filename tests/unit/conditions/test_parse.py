@@ -139,6 +139,8 @@ def test_parse_rejects_non_strings() -> None:
         ("a=1abc", 2, "a number"),
         ("a=1.2.3", 2, "a number"),
         ("a=-", 2, "a number"),
+        ("a=\u0663", 2, "a number"),
+        ("a=[\u0662\u0660\u0662\u0664-01-31]", 2, "a date like [2024-01-31T00:00:00Z]"),
         ("a=1e999999999", 2, "a number of at most 400 digits either side of the point"),
         ("a/=1", 0, "a field path like company/id (segments joined by '/')"),
         ("1a=1", 0, "a number"),
