@@ -21,7 +21,6 @@ _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
 _WORD_RE = re.compile(r"[A-Za-z0-9_/]+")
 _SYMBOL_RE = re.compile(r"[=!<>]+")
 _BAD_RUN_RE = re.compile(r"[^\s(),]+")
-_PUNCTUATION = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA"}
 
 
 class Kind(enum.Enum):
@@ -34,6 +33,9 @@ class Kind(enum.Enum):
     WORD = "a word"
     VALUE = "a value"
     END = "end of input"
+
+
+_PUNCTUATION = {"(": Kind.LPAREN, ")": Kind.RPAREN, ",": Kind.COMMA}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ def tokenize(text: str) -> list[Token]:
 def _next_token(text: str, pos: int) -> Token:
     char = text[pos]
     if char in _PUNCTUATION:
-        return Token(Kind[_PUNCTUATION[char]], char, pos)
+        return Token(_PUNCTUATION[char], char, pos)
     if char in "\"'":
         return _string(text, pos)
     if char == "[":
