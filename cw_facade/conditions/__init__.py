@@ -74,7 +74,8 @@ Evaluator semantics (``matches``), as far as ConnectWise's are known:
   ``not in`` are exactly the negation of their positive forms, and ``NOT (e)`` of ``e``.
 
 ``order_by(C.id.desc(), "summary")`` gives ``"id desc,summary asc"`` and
-``fields(C.id, "status/name")`` gives ``"id,status/name"``, both validated.
+``fields(C.id, "status/name")`` gives ``"id,status/name"``, both validated; ``parse_order_by``
+and ``parse_fields`` read such values back (a server or a validator uses them).
 """
 
 from __future__ import annotations
@@ -88,7 +89,15 @@ from cw_facade.conditions._ast import (
     Or,
     field_paths,
 )
-from cw_facade.conditions._builder import C, Field, OrderItem, fields, order_by
+from cw_facade.conditions._builder import (
+    C,
+    Field,
+    OrderItem,
+    fields,
+    order_by,
+    parse_fields,
+    parse_order_by,
+)
 from cw_facade.conditions._errors import ConditionsSyntaxError
 from cw_facade.conditions._evaluate import matches
 from cw_facade.conditions._parser import parse
@@ -109,4 +118,6 @@ __all__ = [
     "matches",
     "order_by",
     "parse",
+    "parse_fields",
+    "parse_order_by",
 ]

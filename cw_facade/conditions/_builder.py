@@ -201,3 +201,28 @@ def _field_path(path: Field | str) -> str:
     if not isinstance(path, str):
         raise TypeError(f"fields takes Field or str, not {type(path).__name__}")
     return check_path(path)
+
+
+def parse_order_by(text: str) -> tuple[OrderItem, ...]:
+    """Read an ``orderBy`` value (``"id desc, summary"``) back into its items.
+
+    Items are separated by commas; a missing direction means ascending. Raises ``ValueError``
+    for an empty value, an invalid path or an unknown direction.
+    """
+    return tuple(_order_item(item) for item in _split(text, "orderBy"))
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """Read a ``fields`` value (``"id,summary,status/name"``) back into its paths.
+
+    Raises ``ValueError`` for an empty value or an invalid path.
+    """
+    return tuple(check_path(item.strip()) for item in _split(text, "fields"))
+
+
+def _split(text: str, name: str) -> list[str]:
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a str, not {type(text).__name__}")
+    if not text.strip():
+        raise ValueError(f"{name} is empty")
+    return text.split(LIST_SEPARATOR)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 import cw_facade.conditions as conditions
-from cw_facade.conditions import C, Field, OrderItem, fields, order_by
+from cw_facade.conditions import (
+    C,
+    Field,
+    OrderItem,
+    fields,
+    order_by,
+    parse_fields,
+    parse_order_by,
+)
 
 
 def test_public_surface_is_pinned() -> None:
@@ -25,6 +33,8 @@ def test_public_surface_is_pinned() -> None:
         "matches",
         "order_by",
         "parse",
+        "parse_fields",
+        "parse_order_by",
     ]
     for name in conditions.__all__:
         assert getattr(conditions, name).__doc__, name
@@ -126,3 +136,27 @@ def test_fields() -> None:
         fields("id,summary")
     with pytest.raises(TypeError, match="not NoneType"):
         fields(None)  # type: ignore[arg-type]
+
+
+def test_parse_order_by() -> None:
+    assert parse_order_by("id desc, summary,status/name ASC") == (
+        OrderItem("id", "desc"),
+        OrderItem("summary", "asc"),
+        OrderItem("status/name", "asc"),
+    )
+    assert order_by(*parse_order_by("id desc,summary asc")) == "id desc,summary asc"
+    for bad in ("", " ", "id,", "id up", "id desc desc", "1d"):
+        with pytest.raises(ValueError):
+            parse_order_by(bad)
+    with pytest.raises(TypeError, match="orderBy must be a str"):
+        parse_order_by(None)  # type: ignore[arg-type]
+
+
+def test_parse_fields() -> None:
+    assert parse_fields("id, summary,status/name") == ("id", "summary", "status/name")
+    assert fields(*parse_fields("id,_info/lastUpdated")) == "id,_info/lastUpdated"
+    for bad in ("", "id,", "id,,name", "a b", "id/"):
+        with pytest.raises(ValueError):
+            parse_fields(bad)
+    with pytest.raises(TypeError, match="fields must be a str"):
+        parse_fields(5)  # type: ignore[arg-type]
