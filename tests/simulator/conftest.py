@@ -33,8 +33,14 @@ def sim(manage_simulator: ManageSimulator) -> ManageSimulator:
     return manage_simulator
 
 
-@pytest.fixture
-def api(sim: ManageSimulator) -> Iterator[httpx.Client]:
-    """An authenticated client for ``sim``."""
-    with client_for(sim) as client:
+@pytest.fixture(scope="session")
+def session_client(manage_simulator_session: ManageSimulator) -> Iterator[httpx.Client]:
+    """One authenticated client for the session's simulator (creating clients is slow)."""
+    with client_for(manage_simulator_session) as client:
         yield client
+
+
+@pytest.fixture
+def api(sim: ManageSimulator, session_client: httpx.Client) -> httpx.Client:
+    """An authenticated client for ``sim`` (freshly reset)."""
+    return session_client
