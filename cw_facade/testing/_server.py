@@ -126,12 +126,18 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if backend.latency_s:
             time.sleep(backend.latency_s)
         fault = backend.faults.pick(request.method, request.path)
-        status = self._answer(backend.app, request, fault)
+        response = self._answer(backend.app, request, fault)
         shown = {k: v for k, v in headers.items() if k not in HIDDEN_HEADERS}
         query = dict(parse_qsl(request.target.partition("?")[2], keep_blank_values=True))
+        status = None if response is None else response.status
         backend.record(RequestRecord(request.method, request.path, query, shown, status))
+        if response is None:
+            self._reset()
+        else:
+            self._write(response, fault.delay if fault and fault.kind == "slow-body" else 0.0)
 
-    def _answer(self, app: App, request: Request, fault: Fault | None) -> int | None:
+    def _answer(self, app: App, request: Request, fault: Fault | None) -> Response | None:
+        """The response to send (``None``: reset the connection instead)."""
         if fault is not None and fault.kind in BEFORE_STORE:
             return self._fault(app, fault)
         if fault is not None and fault.kind == "latency":
@@ -139,22 +145,16 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         response = app.handle(request)
         if fault is not None and fault.kind == "malformed-json" and response.body:
             response.body = response.body[: max(len(response.body) // 2, 1)]
-        self._write(response, fault.delay if fault and fault.kind == "slow-body" else 0.0)
-        return response.status
+        return response
 
-    def _fault(self, app: App, fault: Fault) -> int | None:
+    def _fault(self, app: App, fault: Fault) -> Response | None:
         if fault.kind == "reset":
-            self._reset()
             return None
         if fault.kind == "html":
-            headers = [("Content-Type", "text/html; charset=utf-8")]
-            self._write(Response(502, HTML_PAGE, headers), 0.0)
-            return 502
+            return Response(502, HTML_PAGE, [("Content-Type", "text/html; charset=utf-8")])
         status, payload = FAULT_BODIES[fault.kind]
         extra = [("Retry-After", str(fault.retry_after))] if status == 429 else []
-        response = app.answer(status, payload, extra)
-        self._write(response, 0.0)
-        return status
+        return app.answer(status, payload, extra)
 
     def _write(self, response: Response, chunk_delay: float) -> None:
         self.send_response_only(response.status)
