@@ -80,7 +80,12 @@ class ManageSimulator:
         if self._server is not None:
             raise RuntimeError("the simulator is already running")
         self._server = SimulatorServer((self._host, self._port), self)
-        self._build(self._seed, self._tickets)
+        try:
+            self._build(self._seed, self._tickets)
+        except BaseException:
+            self._server.server_close()
+            self._server = None
+            raise
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": POLL_INTERVAL_S},
