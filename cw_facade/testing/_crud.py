@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from cw_facade.testing._listing import (
     build_filter,
     fields_tree,
     forward_only,
+    int_param,
     navigable,
     order,
     project,
@@ -87,10 +88,10 @@ class Crud:
 
     def list(self, call: Call) -> Result:
         """A page of a collection, filtered and ordered, with ``Link`` header."""
-        records, total = self._matching(call)
         if call.headers.get("pagination-type", "").lower() == FORWARD_ONLY:
-            page = forward_only(records, call.params, call.url, call.query)
+            page = forward_only(self._following(call), call.params, call.url, call.query)
         else:
+            records, total = self._matching(call)
             page = navigable(records, total, call.params, call.url, call.query)
         shown = [self._present(call, record) for record in page.records]
         return Result(200, shown, [("Link", page.link)] if page.link else [])
@@ -117,6 +118,14 @@ class Crud:
         """``/system/info``."""
         return Result(200, dict(SYSTEM_INFO))
 
+    def _following(self, call: Call) -> Iterator[Record]:
+        """Forward-only: matching records after ``pageId`` in id order, lazily."""
+        parent = self._parent(call)
+        test = build_filter(call.params, stored_schema(call.route.collection))
+        after = int_param(call.params, "pageId") or 0
+        source = self._collection(call).after(after, parent)
+        return source if test is None else (r for r in source if test(r))
+
     def _matching(self, call: Call) -> tuple[Iterable[Record], int]:
         parent = self._parent(call)
         collection = self._collection(call)
@@ -126,7 +135,7 @@ class Crud:
         if test is None and not order_by:
             return collection.iterate(parent), collection.size(parent)
         chosen = [r for r in collection.iterate(parent) if test is None or test(r)]
-        if order_by and call.headers.get("pagination-type", "").lower() != FORWARD_ONLY:
+        if order_by:
             chosen = order(chosen, order_by, schema)
         return chosen, len(chosen)
 
