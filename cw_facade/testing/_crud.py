@@ -178,26 +178,18 @@ class Crud:
         if call.route.collection == tickets.LINKS:
             return self._attach(call, parent or 0)
         schema = stored_schema(call.route.collection)
-        notes = (
-            tickets.take_initial_notes(call.body)
-            if schema == "Ticket" and isinstance(call.body, dict)
-            else {}
-        )
+        is_ticket = schema == "Ticket" and isinstance(call.body, dict)
+        notes = tickets.take_initial_notes(call.body) if is_ticket else {}
         fields = self._fields(call, schema, None, call.body, parent)
-        collection = self._collection(call)
-        record = {"id": collection.next_id, **fields, "_info": self.writer.info(None)}
-        collection.put(record["id"], record, parent)
+        record = self.insert(call.route.collection, fields, parent)
         for key, text in notes.items():
-            self.insert(
-                tickets.NOTES,
-                tickets.initial_note(record["id"], text, tickets.INITIAL_NOTES[key]),
-                record["id"],
-            )
+            note = tickets.initial_note(record["id"], text, tickets.INITIAL_NOTES[key])
+            self.insert(tickets.NOTES, note, record["id"])
         self._notify(call.route.collection, "added", record)
         return Result(201, record)
 
     def insert(self, template: str, fields: Record, parent: int | None = None) -> Record:
-        """Store a record built by the simulator itself (seed data, first notes)."""
+        """Store validated fields under the collection's next id, with a fresh ``_info``."""
         collection = self.store.collection(template)
         record = {"id": collection.next_id, **fields, "_info": self.writer.info(None)}
         collection.put(record["id"], record, parent)
@@ -240,7 +232,7 @@ class Crud:
     def _fields(
         self, call: Call, schema: str, old: Record | None, body: Any, parent: int | None
     ) -> Record:
-        fields = self.writer.build(schema, body, old=old)
+        fields = self.writer.build(schema, body)
         if schema == "Ticket":
             tickets.prepare_ticket(self.writer, fields, old)
         elif call.route.collection == tickets.NOTES:
