@@ -71,6 +71,7 @@ class SimulatorServer(ThreadingHTTPServer):
         self.backend = backend
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self.accepted = 0
         super().__init__(address, SimulatorHandler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
@@ -78,6 +79,7 @@ class SimulatorServer(ThreadingHTTPServer):
         connection, address = super().get_request()
         with self.connections_lock:
             self.connections.add(connection)
+            self.accepted += 1
         return connection, address
 
     def shutdown_request(self, request: Any) -> None:

@@ -65,6 +65,13 @@ def test_concurrent_requests_on_keep_alive_connections(sim: ManageSimulator) -> 
     assert len(sim.request_log) == 90
 
 
+def test_keep_alive_reuses_one_connection() -> None:
+    with ManageSimulator(seed="empty") as sim, client_for(sim) as client:
+        statuses = {client.get("service/boards").status_code for _ in range(20)}
+        assert statuses == {200}
+        assert sim.connections_accepted == 1
+
+
 def test_generated_tickets_and_empty_seed() -> None:
     with ManageSimulator(tickets=2000) as big, client_for(big) as client:
         assert client.get("service/tickets/count").json() == {"count": 2000}
