@@ -120,7 +120,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         """Silence the default stderr log; the request log records every exchange."""
 
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.send_error(400, "Bad Content-Length")
+            return
         body = self.rfile.read(length) if length > 0 else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = Request(self.command, self.path, headers, body)

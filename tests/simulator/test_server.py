@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
@@ -142,3 +143,9 @@ def test_validator_accepts_valid_and_nullable() -> None:
     schema = {"allOf": [{"$ref": "#/components/schemas/BoardReference"}], "nullable": True}
     assert validate(None, schema, strict=True) == []
     assert validate({"id": 1, "name": "x", "_info": {"a_href": "u"}}, schema, strict=True) == []
+
+
+def test_bad_content_length_is_400(sim: ManageSimulator) -> None:
+    with socket.create_connection(("127.0.0.1", sim.port)) as raw:
+        raw.sendall(b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.1 400")
