@@ -24,7 +24,7 @@ from cw_facade.testing._listing import (
 from cw_facade.testing._records import Writer, apply_patch
 from cw_facade.testing._resources import label
 from cw_facade.testing._schema import properties, ref_name
-from cw_facade.testing._spec import VIEW_SOURCES, Route, routes
+from cw_facade.testing._spec import VIEW_SOURCES, Route, parent_template, routes
 from cw_facade.testing._store import Record
 
 # Parent collection → (id field, reference field) that nested records carry.
@@ -76,12 +76,6 @@ def stored_schema(collection: str) -> str:
             if route.kind in ("create", "get") and name:
                 return name
     raise KeyError(collection)
-
-
-def parent_template(template: str) -> str | None:
-    """``/service/tickets`` for ``/service/tickets/{parentId}/notes``; ``None`` if not nested."""
-    head, found, _ = template.partition("/{parentId}")
-    return head if found else None
 
 
 class Crud:
@@ -199,8 +193,10 @@ class Crud:
     def insert(self, template: str, fields: Record, parent: int | None = None) -> Record:
         """Store validated fields under the collection's next id, with a fresh ``_info``."""
         collection = self.store.collection(template)
-        record = {"id": collection.next_id, **fields, "_info": self.writer.info(None)}
-        collection.put(record["id"], record, parent)
+        record_id = collection.next_id
+        info = self.writer.info(None) | self.writer.child_hrefs(template, record_id, parent)
+        record = {"id": record_id, **fields, "_info": info}
+        collection.put(record_id, record, parent)
         return record
 
     def replace(self, call: Call) -> Result:
@@ -220,7 +216,10 @@ class Crud:
         if isinstance(body, dict):
             body = {k: v for k, v in body.items() if k not in tickets.INITIAL_NOTES}
         fields = self._fields(call, schema, old, body, parent)
-        record = {"id": old["id"], **fields, "_info": self.writer.info(old)}
+        info = self.writer.info(old) | self.writer.child_hrefs(
+            call.route.collection, old["id"], parent
+        )
+        record = {"id": old["id"], **fields, "_info": info}
         self._collection(call).put(record["id"], record, parent)
         self._notify(call.route.collection, "updated", record)
         return Result(200, record)

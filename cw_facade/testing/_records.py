@@ -20,6 +20,7 @@ from cw_facade.testing._resources import (
     record_name,
 )
 from cw_facade.testing._schema import max_lengths, properties, ref_name, validate
+from cw_facade.testing._spec import children_of
 from cw_facade.testing._store import Record, Store
 
 READ_ONLY = ("id", "_info")
@@ -40,6 +41,15 @@ class Writer:
             parent = self.store.collection(template).parent_of.get(record_id, 0)
             path = template.replace("{parentId}", str(parent))
         return f"{self.api_root}{path.lstrip('/')}/{record_id}"
+
+    def child_hrefs(self, template: str, record_id: int, parent: int | None) -> dict[str, str]:
+        """``notes_href``-style links from a record to its nested collections."""
+        own = template.replace("{parentId}", str(parent))
+        return {
+            f"{child.rsplit('/', 1)[-1]}_href": f"{self.api_root}{own.lstrip('/')}/{record_id}/"
+            + child.rsplit("/", 1)[-1]
+            for child in children_of(template)
+        }
 
     def build(self, schema: str, body: Any) -> Record:
         """Validate ``body`` for ``schema`` and return the record fields (no id, no _info)."""

@@ -48,7 +48,8 @@ class Seeder:
     ) -> Record:
         """Validate and store one record under an explicit id."""
         built = self.writer.build(stored_schema(template), fields)
-        record = {"id": record_id, **built, "_info": self.info()}
+        hrefs = self.writer.child_hrefs(template, record_id, parent)
+        record = {"id": record_id, **built, "_info": self.info() | hrefs}
         self.store.collection(template).put(record_id, record, parent)
         return record
 

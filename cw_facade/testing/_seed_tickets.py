@@ -74,8 +74,9 @@ def _ticket(
     )
     contact = contacts[number % len(contacts)]
     info = s.info()
+    ticket_id = s.next_id(TICKETS)
     ticket: dict[str, Any] = {
-        "id": s.next_id(TICKETS),
+        "id": ticket_id,
         "summary": rng.choice(cat.SUMMARIES).format(config=config["name"]),
         "recordType": "ServiceTicket",
         "board": s.ref("board", "BoardReference", cat.SERVICE_DESK_BOARD_ID),
@@ -91,7 +92,7 @@ def _ticket(
         "impact": "Medium",
         "closedFlag": status[3],
         "customFields": [_custom_field(REGIONS[company_id])],
-        "_info": info,
+        "_info": info | s.writer.child_hrefs(TICKETS, ticket_id, None),
     }
     if status[3]:
         ticket.update(
@@ -112,7 +113,7 @@ def _custom_field(region: str) -> Record:
 
 
 def _note(s: Seeder, note_id: int, ticket: Record, rng: random.Random) -> Record:
-    info = ticket["_info"]
+    info = _plain(ticket["_info"])
     return {
         "id": note_id,
         "ticketId": ticket["id"],
@@ -140,7 +141,12 @@ def _task(s: Seeder, ticket: Record) -> None:
             "notes": "Call back after the fix.",
             "closedFlag": ticket["closedFlag"],
             "priority": 1,
-            "_info": ticket["_info"],
+            "_info": _plain(ticket["_info"]),
         },
         ticket["id"],
     )
+
+
+def _plain(info: Record) -> Record:
+    """The ticket's ``_info`` without its own links (for its notes and tasks)."""
+    return {k: v for k, v in info.items() if not k.endswith("_href")}

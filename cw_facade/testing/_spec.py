@@ -150,6 +150,25 @@ def match(method: str, path: str) -> tuple[Route | None, dict[str, int], bool]:
     return None, {}, known
 
 
+def parent_template(template: str) -> str | None:
+    """``/service/tickets`` for ``/service/tickets/{parentId}/notes``; ``None`` if not nested."""
+    head, found, _ = template.partition("/{parentId}")
+    return head if found else None
+
+
+@functools.cache
+def children_of(template: str) -> tuple[str, ...]:
+    """The nested collections under ``template`` (``/service/tickets/{parentId}/notes`` ...)."""
+    found = {
+        r.collection
+        for r in routes()
+        if r.kind == "list"
+        and r.template == r.collection
+        and parent_template(r.template) == template
+    }
+    return tuple(sorted(found))
+
+
 def schemas() -> dict[str, Any]:
     """The description's component schemas."""
     found: dict[str, Any] = load_spec()["components"]["schemas"]

@@ -36,6 +36,7 @@ def test_create_ticket_fills_reference_names_and_info(api: httpx.Client) -> None
     assert body["company"]["identifier"] == "HarborPoint"
     assert body["company"]["_info"]["company_href"].endswith("/company/companies/250")
     assert body["_info"]["dateEntered"] == "2025-01-01T00:00:01Z"
+    assert body["_info"]["notes_href"].endswith(f"/service/tickets/{body['id']}/notes")
     assert body["board"]["name"] == "Service Desk"
     assert body["status"]["name"] == "New"
     assert api.get(f"service/tickets/{body['id']}").json() == body

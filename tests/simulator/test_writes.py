@@ -192,6 +192,7 @@ def test_doubled_slash_and_case_insensitive_paths(sim: ManageSimulator, api: htt
 
 def test_nested_records_point_at_their_parent(api: httpx.Client) -> None:
     site = api.post("company/companies/251/sites", json={"name": "Depot"}).json()
+    assert "notes_href" not in site["_info"]
     assert (site["company"]["id"], site["company"]["name"]) == (251, "Bluebird Logistics")
     task = api.post("service/tickets/7/tasks", json={"summary": "Call back"}).json()
     assert task["ticketId"] == 7
