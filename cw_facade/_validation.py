@@ -3,7 +3,7 @@
 Every check raises an :class:`InvalidArgumentError` (a :class:`ValueError`) that names the
 offending argument, so a bad call fails at once and never reaches the server::
 
-    ValueError
+    ConnectWiseConfigurationError (a ConnectWiseError and a ValueError)
     └── InvalidArgumentError          .argument: the parameter name
         ├── MissingArgumentError      required and neither given nor defaulted
         └── UnknownNameError          a name (status, priority, board, custom field caption)
@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from cw_facade._errors import ConnectWiseConfigurationError
+
 #: Longest ticket summary ConnectWise accepts.
 MAX_SUMMARY_LENGTH = 100
 #: Longest callback description ConnectWise accepts.
@@ -24,7 +26,7 @@ MAX_CALLBACK_DESCRIPTION_LENGTH = 100
 MAX_NAMES_LISTED = 25
 
 
-class InvalidArgumentError(ValueError):
+class InvalidArgumentError(ConnectWiseConfigurationError):
     """An argument was rejected before any request; ``argument`` names it."""
 
     def __init__(self, argument: str, message: str) -> None:

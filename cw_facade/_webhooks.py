@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from cw_facade._errors import ConnectWiseError
 from cw_facade.models import Company, Configuration, Contact, Model, Ticket
 from cw_facade.models._values import as_int, as_str, lookup, nested
 
@@ -42,7 +43,7 @@ ENTITY_MODELS: Mapping[str, type[Model]] = {
 }
 
 
-class InvalidCallbackError(ValueError):
+class InvalidCallbackError(ConnectWiseError, ValueError):
     """The callback body is not a JSON object, or its signing key cannot be had."""
 
 

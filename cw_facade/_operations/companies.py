@@ -18,6 +18,11 @@ def company_sites_path(company_id: Any) -> str:
     return f"{COMPANIES_PATH}/{check_id('company_id', company_id)}/sites"
 
 
+def company_contacts_conditions(company_id: Any) -> str:
+    """The conditions selecting the contacts of company ``company_id``."""
+    return f"company/id={check_id('company_id', company_id)}"
+
+
 def get_company(company_id: Any) -> Operation[Company | None]:
     """The company, or ``None`` when it does not exist."""
     return (yield from get_by_id(Company, COMPANIES_PATH, "company_id", company_id))

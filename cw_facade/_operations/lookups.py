@@ -19,12 +19,18 @@ from cw_facade.models._values import as_bool, as_str
 
 PRIORITIES_PATH = "service/priorities"
 BOARDS_PATH = "service/boards"
+SOURCES_PATH = "service/sources"
 SYSTEM_INFO_PATH = "system/info"
 
 
-def board_statuses_path(board_id: int) -> str:
-    """Where the statuses of board ``board_id`` live."""
-    return f"{BOARDS_PATH}/{board_id}/statuses"
+def board_statuses_path(board_id: object) -> str:
+    """Where the statuses of board ``board_id`` live (the id is checked)."""
+    return f"{BOARDS_PATH}/{check_id('board_id', board_id)}/statuses"
+
+
+def board_types_path(board_id: object) -> str:
+    """Where the ticket types of board ``board_id`` live (the id is checked)."""
+    return f"{BOARDS_PATH}/{check_id('board_id', board_id)}/types"
 
 
 def _fold(name: str) -> str:
