@@ -76,9 +76,16 @@ class Model:
         return copy.deepcopy(self._raw)
 
     def to_generated(self) -> Any:
-        """The record as the generated attrs model of ``cw_manage_client`` (parsed in full)."""
+        """The record as the generated attrs model of ``cw_manage_client`` (parsed in full).
+
+        Real servers send ``null`` where the document promises a value; when the generated
+        parser rejects such a record, it is parsed again with its ``null`` values left out.
+        """
         generated = _generated_class(self._generated_name)
-        return generated.from_dict(self._raw)
+        try:
+            return generated.from_dict(self._raw)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return generated.from_dict(_without_nulls(self._raw))
 
     def _get(self, key: str) -> Any:
         """The value under ``key`` in any spelling, else None."""
@@ -154,6 +161,15 @@ def _short(value: Any) -> str:
     if isinstance(value, str) and len(value) > _REPR_TEXT_LIMIT:
         value = value[: _REPR_TEXT_LIMIT - 3] + "..."
     return repr(value)
+
+
+def _without_nulls(value: Any) -> Any:
+    """``value`` with every ``null`` member of every object removed (lists keep theirs)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def _generated_class(name: str) -> Any:

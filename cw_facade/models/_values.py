@@ -91,7 +91,7 @@ def as_datetime(value: Any) -> datetime | None:
     match = _TIMESTAMP_RE.match(value.strip())
     if match is None:
         return None
-    text = match["base"]
+    text = match["base"] if len(match["base"]) > len("YYYY-MM-DD") else match["base"] + "T00:00"
     if match["fraction"]:
         text += "." + match["fraction"][:_MICROSECOND_DIGITS].ljust(_MICROSECOND_DIGITS, "0")
     zone = match["zone"]
