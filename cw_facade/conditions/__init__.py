@@ -32,7 +32,15 @@ their precedence. A one-segment path may not be a keyword (``not``, ``in``, ``nu
 Rendering: ``AND``/``OR``/``NOT`` upper case, ``contains``/``like``/``in`` lower case; symbol
 operators without spaces (``company/id=250``); an ``Or`` inside an ``And`` (and vice versa) is
 parenthesised; ``~e`` renders as ``NOT (e)``; ``in`` lists as ``id in (1, 2, 3)``. Nested ``&``
-(or ``|``) chains flatten into one ``And`` (``Or``) node.
+(or ``|``) chains flatten into one ``And`` (``Or``) node. ConnectWise has not confirmed ``NOT``
+before a group, nor the ``not`` operators and ``null``; against a real server prefer ``!=`` where
+it will do.
+
+Trees hold values in canonical form, so the builder and the parser agree: a ``float`` becomes
+the ``Decimal`` of its repr, a ``Decimal`` without fraction digits an ``int``, a date-time an
+aware UTC ``datetime`` without microseconds. Equality is structural and tells value types apart
+(``x=1``, ``x=1.0``, ``x=true`` and ``x="1"`` are four different trees). Numbers are limited to
+400 digits either side of the point, and parentheses to 64 levels (both ``ValueError``).
 
 Escaping rule: string values are double-quoted; a backslash is put before every ``"`` and every
 ``\`` in the value, and nothing else changes (``a"b\c`` → ``"a\"b\\c"``). When parsing, strings
@@ -52,6 +60,8 @@ Evaluator semantics (``matches``), as far as ConnectWise's are known:
 
 - a path walks nested objects (``company/id`` is ``record["company"]["id"]``); a missing key,
   or ``null`` or a non-object on the way, gives ``null``; keys match exactly, else ignoring case;
+- a path through a list (``communicationItems/value``, as in ``childConditions``) holds if the
+  comparison holds for at least one element; an empty list gives ``null``;
 - ``= null`` holds for a missing or null field, ``!= null`` for any other value;
 - strings compare case-insensitively (also for ``<``, ``>``); numbers compare numerically
   (``1 = 1.0``); booleans only equal booleans; a date value compares as an instant with an
@@ -64,7 +74,8 @@ Evaluator semantics (``matches``), as far as ConnectWise's are known:
   ``not in`` are exactly the negation of their positive forms, and ``NOT (e)`` of ``e``.
 
 ``order_by(C.id.desc(), "summary")`` gives ``"id desc,summary asc"`` and
-``fields(C.id, "status/name")`` gives ``"id,status/name"``, both validated.
+``fields(C.id, "status/name")`` gives ``"id,status/name"``, both validated; ``parse_order_by``
+and ``parse_fields`` read such values back (a server or a validator uses them).
 """
 
 from __future__ import annotations
@@ -78,7 +89,15 @@ from cw_facade.conditions._ast import (
     Or,
     field_paths,
 )
-from cw_facade.conditions._builder import C, Field, OrderItem, fields, order_by
+from cw_facade.conditions._builder import (
+    C,
+    Field,
+    OrderItem,
+    fields,
+    order_by,
+    parse_fields,
+    parse_order_by,
+)
 from cw_facade.conditions._errors import ConditionsSyntaxError
 from cw_facade.conditions._evaluate import matches
 from cw_facade.conditions._parser import parse
@@ -99,4 +118,6 @@ __all__ = [
     "matches",
     "order_by",
     "parse",
+    "parse_fields",
+    "parse_order_by",
 ]

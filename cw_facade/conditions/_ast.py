@@ -59,8 +59,13 @@ def check_path(path: str) -> str:
             f"invalid field path {path!r}: use segments of letters, digits and '_' "
             "(not starting with a digit) joined by '/'"
         )
-    if path.lower() in KEYWORDS:
-        raise ValueError(f"field path {path!r} is a conditions keyword")
+    return path
+
+
+def check_condition_path(path: str) -> str:
+    """Like :func:`check_path`, also refusing a one-segment path that is a keyword."""
+    if check_path(path).lower() in KEYWORDS:
+        raise ValueError(f"field path {path!r} is a conditions keyword and cannot be compared")
     return path
 
 
@@ -120,7 +125,7 @@ class Comparison(Expr):
 
     def __init__(self, path: str, op: Operator | str, value: object) -> None:
         operator = Operator(op)
-        object.__setattr__(self, "path", check_path(path))
+        object.__setattr__(self, "path", check_condition_path(path))
         object.__setattr__(self, "op", operator)
         object.__setattr__(self, "value", _check_value(operator, value))
 

@@ -43,7 +43,7 @@ class Field:
         return Field(f"{self.path}/{name}")
 
     def __getitem__(self, name: str) -> Field:
-        return Field(f"{self.path}/{name}")
+        return Field(f"{self.path}/{_segment(name)}")
 
     def __repr__(self) -> str:
         return f"Field({self.path!r})"
@@ -112,6 +112,12 @@ class Field:
         return OrderItem(self.path, "desc")
 
 
+def _segment(name: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"a field path must be a str, not {type(name).__name__}")
+    return name
+
+
 class _Root:
     """The root of all field paths: ``C.company.id``, ``C["company"]``, ``C("company/id")``."""
 
@@ -123,7 +129,7 @@ class _Root:
         return Field(name)
 
     def __getitem__(self, name: str) -> Field:
-        return Field(name)
+        return Field(_segment(name))
 
     def __call__(self, path: str) -> Field:
         return Field(path)
@@ -195,3 +201,28 @@ def _field_path(path: Field | str) -> str:
     if not isinstance(path, str):
         raise TypeError(f"fields takes Field or str, not {type(path).__name__}")
     return check_path(path)
+
+
+def parse_order_by(text: str) -> tuple[OrderItem, ...]:
+    """Read an ``orderBy`` value (``"id desc, summary"``) back into its items.
+
+    Items are separated by commas; a missing direction means ascending. Raises ``ValueError``
+    for an empty value, an invalid path or an unknown direction.
+    """
+    return tuple(_order_item(item) for item in _split(text, "orderBy"))
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """Read a ``fields`` value (``"id,summary,status/name"``) back into its paths.
+
+    Raises ``ValueError`` for an empty value or an invalid path.
+    """
+    return tuple(check_path(item.strip()) for item in _split(text, "fields"))
+
+
+def _split(text: str, name: str) -> list[str]:
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a str, not {type(text).__name__}")
+    if not text.strip():
+        raise ValueError(f"{name} is empty")
+    return text.split(LIST_SEPARATOR)

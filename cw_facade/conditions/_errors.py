@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 #: Characters shown as a space on the caret line, so the caret stays under its character.
-_BLANKED = "\t\n\r\v\f"
+_BLANKED = "\t\n\r\v\f\x85\u2028\u2029"
+
+#: Characters of the input shown on each side of the error position.
+CONTEXT_CHARS = 60
+
+#: Longest "found ..." text kept in a message.
+FOUND_CHARS = 40
+
+_ELLIPSIS = "..."
 
 
 class ConditionsSyntaxError(ValueError):
@@ -11,7 +19,8 @@ class ConditionsSyntaxError(ValueError):
 
     ``text`` is the whole input, ``position`` the 0-based index of the offending character,
     ``expected`` what the parser wanted there (e.g. ``"a value after '='"``) and ``found`` what
-    it saw instead. ``str(error)`` names all of them and points at the position with a caret.
+    it saw instead. ``str(error)`` names all of them and points at the position with a caret
+    under (an excerpt of) the input.
     """
 
     text: str
@@ -23,15 +32,25 @@ class ConditionsSyntaxError(ValueError):
         self.text = text
         self.position = position
         self.expected = expected
-        self.found = found
+        self.found = found if len(found) <= FOUND_CHARS else found[:FOUND_CHARS] + _ELLIPSIS
         super().__init__(self._message())
 
     def _message(self) -> str:
-        shown = self.text.translate({ord(char): " " for char in _BLANKED})
+        excerpt, offset = _excerpt(self.text, self.position)
+        shown = excerpt.translate({ord(char): " " for char in _BLANKED})
         return (
             f"expected {self.expected} at position {self.position}, found {self.found}: "
-            f"{self.text!r}\n  {shown}\n  {' ' * self.position}^"
+            f"{excerpt!r}\n  {shown}\n  {' ' * offset}^"
         )
 
     def __reduce__(self) -> tuple[type[ConditionsSyntaxError], tuple[str, int, str, str]]:
         return (type(self), (self.text, self.position, self.expected, self.found))
+
+
+def _excerpt(text: str, position: int) -> tuple[str, int]:
+    """The part of ``text`` around ``position``, and where ``position`` falls in it."""
+    start = max(0, position - CONTEXT_CHARS)
+    end = position + CONTEXT_CHARS
+    prefix = _ELLIPSIS if start > 0 else ""
+    suffix = _ELLIPSIS if end < len(text) else ""
+    return prefix + text[start:end] + suffix, len(prefix) + position - start

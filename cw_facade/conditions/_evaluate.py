@@ -50,17 +50,27 @@ def matches(expr: Expr, record: Mapping[str, Any]) -> bool:
     raise TypeError(f"matches needs an Expr, not {type(expr).__name__}")
 
 
-def resolve(record: Mapping[str, Any], path: str) -> Any:
-    """The value at ``path`` (``company/id``) in ``record``; ``None`` if missing on the way.
+def resolve(record: Mapping[str, Any], path: str) -> list[Any]:
+    """The values at ``path`` (``company/id``) in ``record``, at least one (``None`` if missing).
 
-    A key is looked up exactly first, then case-insensitively (servers vary key case).
+    Walking through a list (``communicationItems/value``) gives one value per element; an
+    empty list gives ``None``. Keys are looked up exactly first, then ignoring case.
     """
-    current: Any = record
+    current: list[Any] = [record]
     for segment in path.split("/"):
-        if not isinstance(current, Mapping):
-            return None
-        current = _lookup(current, segment)
-    return current
+        found: list[Any] = []
+        for value in current:
+            found.extend(_step(value, segment))
+        current = found
+    return current or [None]
+
+
+def _step(value: Any, segment: str) -> list[Any]:
+    if isinstance(value, Mapping):
+        return [_lookup(value, segment)]
+    if isinstance(value, list | tuple):
+        return [_lookup(item, segment) if isinstance(item, Mapping) else None for item in value]
+    return [None]
 
 
 def _lookup(mapping: Mapping[Any, Any], key: str) -> Any:
@@ -73,11 +83,11 @@ def _lookup(mapping: Mapping[Any, Any], key: str) -> Any:
     return None
 
 
-def _compare(comparison: Comparison, actual: Any) -> bool:
+def _compare(comparison: Comparison, candidates: list[Any]) -> bool:
     op = comparison.op
-    if op in _NEGATIONS:
-        return not _holds(_NEGATIONS[op], comparison.value, actual)
-    return _holds(op, comparison.value, actual)
+    positive = _NEGATIONS.get(op, op)
+    holds = any(_holds(positive, comparison.value, actual) for actual in candidates)
+    return holds if positive is op else not holds
 
 
 def _holds(op: Operator, expected: Scalar | tuple[Scalar, ...], actual: Any) -> bool:

@@ -17,11 +17,10 @@ ESCAPABLE = "\\\"'"
 #: Longest run of input echoed back in a "found ..." message.
 _FOUND_LIMIT = 20
 
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
 _WORD_RE = re.compile(r"[A-Za-z0-9_/]+")
 _SYMBOL_RE = re.compile(r"[=!<>]+")
 _BAD_RUN_RE = re.compile(r"[^\s(),]+")
-_PUNCTUATION = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA"}
 
 
 class Kind(enum.Enum):
@@ -34,6 +33,9 @@ class Kind(enum.Enum):
     WORD = "a word"
     VALUE = "a value"
     END = "end of input"
+
+
+_PUNCTUATION = {"(": Kind.LPAREN, ")": Kind.RPAREN, ",": Kind.COMMA}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ def tokenize(text: str) -> list[Token]:
 def _next_token(text: str, pos: int) -> Token:
     char = text[pos]
     if char in _PUNCTUATION:
-        return Token(Kind[_PUNCTUATION[char]], char, pos)
+        return Token(_PUNCTUATION[char], char, pos)
     if char in "\"'":
         return _string(text, pos)
     if char == "[":
@@ -129,7 +131,17 @@ def _number(text: str, start: int) -> Token:
     if match is None or _continues(text, match.end()):
         bad = _BAD_RUN_RE.match(text, start)
         raise ConditionsSyntaxError(text, start, "a number", repr(bad.group() if bad else "-"))
-    return Token(Kind.VALUE, match.group(), start, _values.parse_number(match.group()))
+    try:
+        value = _values.parse_number(match.group())
+    except ValueError:
+        limit = _values.MAX_NUMBER_DIGITS
+        raise ConditionsSyntaxError(
+            text,
+            start,
+            f"a number of at most {limit} digits either side of the point",
+            repr(match.group()),
+        ) from None
+    return Token(Kind.VALUE, match.group(), start, value)
 
 
 def _continues(text: str, end: int) -> bool:

@@ -83,7 +83,7 @@ class _Parser:
         while self.at_keyword("and", "or"):
             word = self.current().text.lower()
             if joiner and word != joiner:
-                self.fail(f"{joiner.upper()}: put parentheses around mixed AND and OR")
+                self.fail(f"{joiner.upper()} (mixing AND and OR needs parentheses)")
             joiner = word
             self.advance()
             operands.append(self.unary())
@@ -144,6 +144,9 @@ class _Parser:
         self.fail(f"{_ANY_OPERATOR} after {path!r}")
 
     def value(self, after: str) -> Scalar:
+        token = self.current()
+        if token.kind is Kind.WORD and token.text.lower() not in KEYWORDS:
+            self.fail(f"a value after {after!r} (strings need quotes)")
         if self.current().kind is not Kind.VALUE:
             self.fail(f"a value after {after!r}")
         return self.advance().value

@@ -29,11 +29,15 @@ _ESCAPED = ("\\", '"')
 _ISO_RE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[Tt ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?)?"
-    r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?"
+    r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?",
+    re.ASCII,
 )
 
 #: Digits of a fraction of a second that ``datetime`` can hold.
 _MICRO_DIGITS = 6
+
+#: Most digits a number may have before or after its point (floats need up to 324).
+MAX_NUMBER_DIGITS = 400
 
 
 def canonical(value: object) -> Scalar:
@@ -43,12 +47,16 @@ def canonical(value: object) -> Scalar:
     """
     if isinstance(value, enum.Enum):
         return canonical(value.value)
-    if value is None or isinstance(value, str | bool | int):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return _check_int(int(value))
     if isinstance(value, float):
-        return _canonical_decimal(Decimal(repr(value)))
+        return _canonical_decimal(Decimal(repr(float(value))))
     if isinstance(value, Decimal):
-        return _canonical_decimal(value)
+        return _canonical_decimal(Decimal(value))
     if isinstance(value, datetime):
         return to_utc(value)
     if isinstance(value, date):
@@ -56,11 +64,22 @@ def canonical(value: object) -> Scalar:
     raise TypeError(f"unsupported value type in conditions: {type(value).__name__}")
 
 
+def _check_int(value: int) -> int:
+    if abs(value) >= _INT_LIMIT:
+        raise ValueError(f"number out of range: more than {MAX_NUMBER_DIGITS} digits")
+    return value
+
+
+_INT_LIMIT = 10**MAX_NUMBER_DIGITS
+
+
 def _canonical_decimal(value: Decimal) -> int | Decimal:
     if not value.is_finite():
         raise ValueError(f"conditions cannot hold a non-finite number: {value}")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= 0:
+    exponent = int(value.as_tuple().exponent)  # an int for every finite Decimal
+    if value.adjusted() >= MAX_NUMBER_DIGITS or -exponent > MAX_NUMBER_DIGITS:
+        raise ValueError(f"number out of range: more than {MAX_NUMBER_DIGITS} digits")
+    if exponent >= 0:
         return int(value)
     return value
 
@@ -70,10 +89,10 @@ def to_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=UTC)
     try:
-        value = value.astimezone(UTC)
+        moment = value.astimezone(UTC)
     except OverflowError as exc:
         raise ValueError(f"date-time out of range in UTC: {value.isoformat()}") from exc
-    return value.replace(microsecond=0)
+    return datetime(*moment.timetuple()[:6], tzinfo=UTC)
 
 
 def render(value: Scalar) -> str:
@@ -107,9 +126,10 @@ def render_instant(value: datetime) -> str:
 
 
 def parse_number(text: str) -> int | Decimal:
-    """Turn number text (already matched by the lexer) into its canonical value."""
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
+    """Turn number text (already matched by the lexer) into its canonical value.
+
+    Raises ``ValueError`` beyond ``MAX_NUMBER_DIGITS`` digits before or after the point.
+    """
     return _canonical_decimal(Decimal(text))
 
 

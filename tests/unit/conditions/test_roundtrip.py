@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,14 +13,17 @@ from cw_facade.conditions import (
     And,
     C,
     Comparison,
+    ConditionsSyntaxError,
     Expr,
     Field,
     Not,
     Operator,
     Or,
     field_paths,
+    matches,
     parse,
 )
+from cw_facade.conditions._values import MAX_NUMBER_DIGITS
 
 _SEGMENT = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True)
 _KEYWORDS = {"and", "or", "not", "contains", "like", "in", "true", "false", "null"}
@@ -37,11 +41,20 @@ OFFSETS = st.sampled_from(
 DATETIMES = st.datetimes(
     min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.none() | OFFSETS
 )
+LIMIT = 10**MAX_NUMBER_DIGITS
+
+
+def _in_range(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return value.adjusted() < MAX_NUMBER_DIGITS and -exponent <= MAX_NUMBER_DIGITS
+
+
 SCALARS = st.one_of(
     TEXTS,
-    st.integers(),
+    st.integers(min_value=-LIMIT + 1, max_value=LIMIT - 1),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.decimals(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False).filter(_in_range),
     st.booleans(),
     st.none(),
     DATETIMES,
@@ -133,3 +146,75 @@ def test_a_list_keeps_its_length(path: str, values: list[object]) -> None:
     assert isinstance(parsed, Comparison)
     assert isinstance(parsed.value, tuple)
     assert len(parsed.value) == len(values)
+
+
+GRAMMAR_PIECES = st.sampled_from(
+    ["a", "b/c", "=", "!=", "<", ">=", "==", " and ", " OR ", " not ", " in ", " like ",
+     " contains ", "(", ")", ",", '"x"', "'y'", '"', "\\", "1", "-2.5", "1e3", "[2024-01-31]",
+     "[", "]", "null", "true", " ", "NOT (", "é", "\n"]
+)  # fmt: skip
+FUZZ = st.one_of(st.text(), st.lists(GRAMMAR_PIECES, max_size=12).map("".join))
+
+
+@settings(max_examples=600)
+@given(FUZZ)
+def test_parse_either_succeeds_stably_or_raises_a_syntax_error(text: str) -> None:
+    try:
+        expr = parse(text)
+    except ConditionsSyntaxError as error:
+        assert 0 <= error.position <= len(text)
+        assert error.text == text
+        return
+    assert parse(str(expr)) == expr
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
+    | st.sampled_from(["2024-01-31T00:00:00Z", "2022-09-15T09:39:42.1234567Z"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "A", "c", "_info"]), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+RECORDS = st.dictionaries(st.sampled_from(["a", "b", "A", "c", "_info"]), JSON, max_size=4)
+SMALL_PATHS = st.sampled_from(["a", "b", "A", "c", "a/b", "a/c", "_info/a", "b/a/c"])
+
+
+@st.composite
+def small_expressions(draw: st.DrawFn) -> Expr:
+    path = draw(SMALL_PATHS)
+    return draw(EXPRESSIONS.map(lambda expr: _repath(expr, path)))
+
+
+def _repath(expr: Expr, path: str) -> Expr:
+    if isinstance(expr, Comparison):
+        return Comparison(path, expr.op, expr.value)
+    if isinstance(expr, And | Or):
+        return type(expr)(tuple(_repath(operand, path) for operand in expr.operands))
+    assert isinstance(expr, Not)
+    return Not(_repath(expr.operand, path))
+
+
+@settings(max_examples=400)
+@given(small_expressions(), RECORDS)
+def test_matches_never_raises_and_not_negates(expr: Expr, record: dict[str, object]) -> None:
+    result = matches(expr, record)
+    assert isinstance(result, bool)
+    assert matches(~expr, record) is (not result)
+    assert matches(parse(str(expr)), record) is result
+
+
+@given(TEXTS)
+def test_a_string_matches_itself(value: str) -> None:
+    record = {"x": value}
+    assert matches(C.x == value, record)
+    assert matches(C.x.contains(value), record)
+    assert matches(C.x.in_([value]), record)
+    assert not matches(C.x != value, record)
+    assert matches(C.x.like(value), record)  # a wildcard also matches itself
+    assert not matches(C.x.like(value + "?"), record)
