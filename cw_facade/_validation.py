@@ -22,6 +22,8 @@ from cw_facade._errors import ConnectWiseConfigurationError
 MAX_SUMMARY_LENGTH = 100
 #: Longest callback description ConnectWise accepts.
 MAX_CALLBACK_DESCRIPTION_LENGTH = 100
+#: Hosts a callback may reach over plain http (they never leave the machine).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Most valid names listed in an :class:`UnknownNameError` message.
 MAX_NAMES_LISTED = 25
 
@@ -127,13 +129,19 @@ def check_api_field_names(argument: str, fields: Iterable[str]) -> None:
 
 
 def check_webhook_url(value: Any, *, allow_http: bool = False) -> str:
-    """An absolute https URL (http only with ``allow_http``) with a host and no credentials."""
+    """An absolute https URL with a host and no credentials.
+
+    Plain http is accepted for loopback hosts (a local receiver, the simulator) and, with
+    ``allow_http``, for any host.
+    """
     url = check_text("url", value)
     parts = urlsplit(url)
-    schemes = {"https", "http"} if allow_http else {"https"}
-    if parts.scheme.lower() not in schemes:
-        raise InvalidArgumentError("url", f"must be an {' or '.join(sorted(schemes))} URL")
-    if not parts.hostname:
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme == "http" and not (allow_http or host in LOOPBACK_HOSTS):
+        raise InvalidArgumentError("url", "must be an https URL (http only for loopback hosts)")
+    if scheme not in {"http", "https"}:
+        raise InvalidArgumentError("url", "must be an https URL")
+    if not host:
         raise InvalidArgumentError("url", "must name a host")
     if parts.username is not None or parts.password is not None:
         raise InvalidArgumentError("url", "must not carry credentials")

@@ -210,8 +210,14 @@ class TestCallbacks:
         error = fails_before_any_request(op, "url")
         assert "pw" not in str(error)
 
-    def test_http_only_when_allowed(self) -> None:
-        assert check_webhook_url("http://127.0.0.1:8000/cw", allow_http=True)
+    @pytest.mark.parametrize(
+        "url", ["http://127.0.0.1:8000/cw", "http://localhost/x", "http://[::1]:9/"]
+    )
+    def test_http_for_loopback_hosts(self, url: str) -> None:
+        assert check_webhook_url(url) == url
+
+    def test_http_elsewhere_only_when_allowed(self) -> None:
+        assert check_webhook_url("http://hooks.example.com/cw", allow_http=True)
 
     def test_levels_other_than_owner_need_an_object_id(self) -> None:
         op = callbacks.register_callback("https://h.test/cw", "ticket", "board", None, None, False)
