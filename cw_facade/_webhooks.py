@@ -92,7 +92,12 @@ def compute_signature(body: bytes | str, signing_key: str) -> str:
 
 
 def verify_signature(body: bytes | str, headers: Mapping[str, str], signing_key: str) -> None:
-    """Raise :class:`InvalidSignatureError` unless the signature header matches ``body``."""
+    """Raise :class:`InvalidSignatureError` unless the signature header matches ``body``.
+
+    An empty ``signing_key`` (an unset setting, typically) is refused: anyone could sign with it.
+    """
+    if not isinstance(signing_key, str) or not signing_key:
+        raise InvalidCallbackError("signing_key must be a non-empty string")
     sent = _header(headers, SIGNATURE_HEADER)
     if not sent:
         raise InvalidSignatureError(f"the {SIGNATURE_HEADER} header is missing")

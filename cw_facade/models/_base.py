@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
@@ -49,12 +49,11 @@ class Model:
     _schema_keys: ClassVar[frozenset[str] | None] = None
 
     _raw: dict[str, Any]
-    _index: dict[str, str] | None
+    _index: dict[str, str]
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         """Wrap ``raw`` (kept by reference when it is a dict; not copied, not parsed)."""
-        object.__setattr__(self, "_raw", raw if isinstance(raw, dict) else dict(raw))
-        object.__setattr__(self, "_index", None)
+        _set_raw(self, raw if type(raw) is dict else dict(raw))
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any]) -> Self:
@@ -95,21 +94,27 @@ class Model:
         actual = self._key_index().get(normalize_key(key))
         return None if actual is None else self._raw[actual]
 
-    def _str(self, *path: str) -> str | None:
-        return as_str(nested(self._raw, *path))
+    def _at(self, key: str, *path: str) -> Any:
+        """The value at ``key`` then ``path`` (nested objects), any spelling, else None."""
+        return nested(self._get(key), *path) if path else self._get(key)
 
-    def _int(self, *path: str) -> int | None:
-        return as_int(nested(self._raw, *path))
+    def _str(self, key: str, *path: str) -> str | None:
+        return as_str(self._at(key, *path))
 
-    def _datetime(self, *path: str) -> datetime | None:
-        return as_datetime(nested(self._raw, *path))
+    def _int(self, key: str, *path: str) -> int | None:
+        return as_int(self._at(key, *path))
+
+    def _datetime(self, key: str, *path: str) -> datetime | None:
+        return as_datetime(self._at(key, *path))
 
     def _key_index(self) -> dict[str, str]:
-        index = self._index
-        if index is None:
+        """Actual keys by normalized key, built on the first lookup that needs it."""
+        try:
+            return self._index
+        except AttributeError:
             index = {normalize_key(k): k for k in self._raw if isinstance(k, str)}
-            object.__setattr__(self, "_index", index)
-        return index
+            _set_index(self, index)
+            return index
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name in Model.__slots__:
@@ -155,6 +160,11 @@ class Model:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         Model.__init__(self, state)
+
+
+# Slot setters that bypass the read-only ``__setattr__`` (cheaper than object.__setattr__).
+_set_raw: Callable[[Model, dict[str, Any]], None] = Model.__dict__["_raw"].__set__
+_set_index: Callable[[Model, dict[str, str]], None] = Model.__dict__["_index"].__set__
 
 
 def _short(value: Any) -> str:

@@ -208,6 +208,20 @@ class TestModelBasics:
         raw = ticket_payload()
         ticket = Ticket.from_raw(raw)
         assert ticket.raw is raw
+        with pytest.raises(AttributeError):  # no key index is built until a fallback needs it
+            object.__getattribute__(ticket, "_index")
+        assert ticket.summary == "Server offline"  # a property on a known key needs no index
+        with pytest.raises(AttributeError):
+            object.__getattribute__(ticket, "_index")
+        assert ticket.record_type == "ServiceTicket"
+        assert object.__getattribute__(ticket, "_index")["recordtype"] == "recordType"
+
+    def test_mappings_that_are_not_dicts_are_copied(self) -> None:
+        from types import MappingProxyType
+
+        raw = {"id": 3}
+        ticket = Ticket(MappingProxyType(raw))
+        assert ticket.raw == raw and type(ticket.raw) is dict
 
     def test_to_dict_is_a_deep_copy(self) -> None:
         raw = ticket_payload()

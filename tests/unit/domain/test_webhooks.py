@@ -143,6 +143,13 @@ class TestSignature:
         with pytest.raises(InvalidSignatureError):
             parse_callback(b'{"ID": 1}', {"x-content-signature": "ünicode!"}, signing_key=KEY)
 
+    @pytest.mark.parametrize("key", ["", b"bytes-key"])
+    def test_empty_or_non_text_keys_are_refused(self, key: Any) -> None:
+        body = b'{"ID": 1}'
+        with pytest.raises(InvalidCallbackError, match="signing_key") as caught:
+            parse_callback(body, signed(body), signing_key=key)
+        assert not isinstance(caught.value, InvalidSignatureError)
+
     def test_no_key_means_no_verification(self) -> None:
         assert parse_callback(b'{"ID": 1}', {"x-content-signature": "bogus"}).id == 1
 
