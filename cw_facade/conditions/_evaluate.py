@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -13,11 +12,10 @@ from cw_facade.conditions import _values
 from cw_facade.conditions._ast import And, Comparison, Expr, Not, Operator, Or
 from cw_facade.conditions._values import Scalar
 
-#: How many compiled ``like`` patterns are kept.
-LIKE_CACHE_SIZE = 256
-
 #: Characters of a ``like`` pattern that match any run of characters (``_`` is literal).
 LIKE_WILDCARDS = "*%"
+
+_WILDCARD_RE = re.compile(f"[{re.escape(LIKE_WILDCARDS)}]")
 
 _NEGATIONS = {
     Operator.NE: Operator.EQ,
@@ -98,10 +96,7 @@ def _holds(op: Operator, expected: Scalar | tuple[Scalar, ...], actual: Any) -> 
     if op is Operator.CONTAINS:
         return isinstance(actual, str) and str(expected).casefold() in actual.casefold()
     if op is Operator.LIKE:
-        return (
-            isinstance(actual, str)
-            and _like(str(expected)).fullmatch(actual.casefold()) is not None
-        )
+        return isinstance(actual, str) and like(str(expected), actual)
     sign = _order(expected, actual)
     return sign is not None and _ORDERINGS[op](sign)
 
@@ -148,7 +143,24 @@ def _instant(actual: Any) -> datetime | None:
     return None
 
 
-@functools.lru_cache(maxsize=LIKE_CACHE_SIZE)
-def _like(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if char in LIKE_WILDCARDS else re.escape(char) for char in pattern.casefold())
-    return re.compile("".join(parts), re.DOTALL)
+def like(pattern: str, text: str) -> bool:
+    """Whether ``text`` matches ``pattern`` whole, ignoring case; ``*`` and ``%`` match any run.
+
+    Works segment by segment with ``str.find`` (no regular expressions), so a pattern with many
+    wildcards cannot make matching slow.
+    """
+    first, *rest = _WILDCARD_RE.split(pattern.casefold())
+    text = text.casefold()
+    if not rest:
+        return text == first
+    *middle, last = rest
+    end = len(text) - len(last)
+    if end < len(first) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position = len(first)
+    for part in middle:
+        found = text.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True

@@ -4,13 +4,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cw_facade.conditions import C, Expr, field_paths, matches, parse
+from cw_facade.conditions._evaluate import like
 
 TICKET: dict[str, Any] = {
     "id": 1042,
@@ -239,3 +243,18 @@ def test_field_paths() -> None:
     assert field_paths(C["_info"].lastUpdated > date(2024, 1, 1)) == {"_info/lastUpdated"}
     with pytest.raises(TypeError, match="field_paths needs an Expr"):
         field_paths("a=1")  # type: ignore[arg-type]
+
+
+def _reference_like(pattern: str, text: str) -> bool:
+    regex = "".join(".*" if char in "*%" else re.escape(char) for char in pattern.casefold())
+    return re.fullmatch(regex, text.casefold(), re.DOTALL) is not None
+
+
+@given(st.text("ab*%_", max_size=8), st.text("abAB*%_", max_size=10))
+def test_like_agrees_with_a_regular_expression(pattern: str, text: str) -> None:
+    assert like(pattern, text) is _reference_like(pattern, text)
+
+
+def test_like_stays_fast_with_many_wildcards() -> None:
+    assert like("a*" * 30 + "b", "a" * 20000) is False
+    assert like("%a%" * 30 + "b", "a" * 20000 + "b") is True
