@@ -130,7 +130,7 @@ class App:
         prefix = f"/{self.settings.codebase}{API_PREFIX}"
         if not request.path.lower().startswith(prefix.lower()):
             raise ApiError(404, "NotFound", f"{request.path} not found")
-        sub = request.path[len(prefix) :]
+        sub = re.sub("/{2,}", "/", request.path[len(prefix) :])
         if sub.strip("/").lower() == SIGNING_KEY_PATH.lower() and request.method == "GET":
             return Result(200, {"signing_key": self.settings.signing_key})
         self._authenticate(request.headers)

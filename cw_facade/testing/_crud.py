@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from cw_facade.testing._listing import (
     build_filter,
     fields_tree,
     forward_only,
+    int_param,
     navigable,
     order,
     project,
@@ -87,10 +88,10 @@ class Crud:
 
     def list(self, call: Call) -> Result:
         """A page of a collection, filtered and ordered, with ``Link`` header."""
-        records, total = self._matching(call)
         if call.headers.get("pagination-type", "").lower() == FORWARD_ONLY:
-            page = forward_only(records, call.params, call.url, call.query)
+            page = forward_only(self._following(call), call.params, call.url, call.query)
         else:
+            records, total = self._matching(call)
             page = navigable(records, total, call.params, call.url, call.query)
         shown = [self._present(call, record) for record in page.records]
         return Result(200, shown, [("Link", page.link)] if page.link else [])
@@ -117,6 +118,14 @@ class Crud:
         """``/system/info``."""
         return Result(200, dict(SYSTEM_INFO))
 
+    def _following(self, call: Call) -> Iterator[Record]:
+        """Forward-only: matching records after ``pageId`` in id order, lazily."""
+        parent = self._parent(call)
+        test = build_filter(call.params, stored_schema(call.route.collection))
+        after = int_param(call.params, "pageId") or 0
+        source = self._collection(call).after(after, parent)
+        return source if test is None else (r for r in source if test(r))
+
     def _matching(self, call: Call) -> tuple[Iterable[Record], int]:
         parent = self._parent(call)
         collection = self._collection(call)
@@ -126,7 +135,7 @@ class Crud:
         if test is None and not order_by:
             return collection.iterate(parent), collection.size(parent)
         chosen = [r for r in collection.iterate(parent) if test is None or test(r)]
-        if order_by and call.headers.get("pagination-type", "").lower() != FORWARD_ONLY:
+        if order_by:
             chosen = order(chosen, order_by, schema)
         return chosen, len(chosen)
 
@@ -169,26 +178,18 @@ class Crud:
         if call.route.collection == tickets.LINKS:
             return self._attach(call, parent or 0)
         schema = stored_schema(call.route.collection)
-        notes = (
-            tickets.take_initial_notes(call.body)
-            if schema == "Ticket" and isinstance(call.body, dict)
-            else {}
-        )
+        is_ticket = schema == "Ticket" and isinstance(call.body, dict)
+        notes = tickets.take_initial_notes(call.body) if is_ticket else {}
         fields = self._fields(call, schema, None, call.body, parent)
-        collection = self._collection(call)
-        record = {"id": collection.next_id, **fields, "_info": self.writer.info(None)}
-        collection.put(record["id"], record, parent)
+        record = self.insert(call.route.collection, fields, parent)
         for key, text in notes.items():
-            self.insert(
-                tickets.NOTES,
-                tickets.initial_note(record["id"], text, tickets.INITIAL_NOTES[key]),
-                record["id"],
-            )
+            note = tickets.initial_note(record["id"], text, tickets.INITIAL_NOTES[key])
+            self.insert(tickets.NOTES, note, record["id"])
         self._notify(call.route.collection, "added", record)
         return Result(201, record)
 
     def insert(self, template: str, fields: Record, parent: int | None = None) -> Record:
-        """Store a record built by the simulator itself (seed data, first notes)."""
+        """Store validated fields under the collection's next id, with a fresh ``_info``."""
         collection = self.store.collection(template)
         record = {"id": collection.next_id, **fields, "_info": self.writer.info(None)}
         collection.put(record["id"], record, parent)
@@ -231,7 +232,7 @@ class Crud:
     def _fields(
         self, call: Call, schema: str, old: Record | None, body: Any, parent: int | None
     ) -> Record:
-        fields = self.writer.build(schema, body, old=old)
+        fields = self.writer.build(schema, body)
         if schema == "Ticket":
             tickets.prepare_ticket(self.writer, fields, old)
         elif call.route.collection == tickets.NOTES:

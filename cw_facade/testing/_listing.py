@@ -8,8 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from cw_facade.conditions import ConditionsSyntaxError, field_paths, matches, parse
-from cw_facade.conditions._ast import Expr
+from cw_facade.conditions import (
+    ConditionsSyntaxError,
+    Expr,
+    field_paths,
+    matches,
+    parse,
+    parse_order_by,
+)
 from cw_facade.testing._errors import ApiError, bad_request
 from cw_facade.testing._schema import properties, resolve
 from cw_facade.testing._store import Record
@@ -117,19 +123,17 @@ def _sort_key(value: Any) -> tuple[int, int, Any]:
 
 
 def order(records: list[Record], order_by: str, schema: str) -> list[Record]:
-    """Sort by an ``orderBy`` value: ``"field asc, other desc"``."""
+    """Sort by an ``orderBy`` value: ``"field asc, other desc"`` (400 for unknown fields)."""
+    try:
+        items = parse_order_by(order_by)
+    except ValueError as exc:
+        raise ApiError(400, "ApiFindCondition", f"Invalid orderBy: {exc}") from exc
     root = {"properties": properties(schema)}
-    keys = []
-    for part in (p.strip() for p in order_by.split(",")):
-        if not part:
-            continue
-        name, _, direction = part.partition(" ")
-        direction = direction.strip().lower() or "asc"
-        if direction not in ("asc", "desc") or not known_path(root, name):
-            raise ApiError(400, "ApiFindCondition", f"{name} is not a recognized name.")
-        keys.append((name, direction == "desc"))
-    for name, descending in reversed(keys):
-        records.sort(key=_key_for(name), reverse=descending)
+    for item in items:
+        if not known_path(root, item.path):
+            raise ApiError(400, "ApiFindCondition", f"{item.path} is not a recognized name.")
+    for item in reversed(items):
+        records.sort(key=_key_for(item.path), reverse=item.direction == "desc")
     return records
 
 

@@ -41,7 +41,7 @@ class Writer:
             path = template.replace("{parentId}", str(parent))
         return f"{self.api_root}{path.lstrip('/')}/{record_id}"
 
-    def build(self, schema: str, body: Any, *, old: Record | None = None) -> Record:
+    def build(self, schema: str, body: Any) -> Record:
         """Validate ``body`` for ``schema`` and return the record fields (no id, no _info)."""
         if not isinstance(body, dict):
             raise bad_request("The request body must be a JSON object.")

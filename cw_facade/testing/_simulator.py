@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from types import TracebackType
-from typing import Any
 
 from cw_facade.testing._app import API_PREFIX, SIGNING_KEY_PATH, App, Settings
 from cw_facade.testing._callbacks import CallbackDispatcher, Delivery
@@ -80,7 +79,12 @@ class ManageSimulator:
         if self._server is not None:
             raise RuntimeError("the simulator is already running")
         self._server = SimulatorServer((self._host, self._port), self)
-        self._build(self._seed, self._tickets)
+        try:
+            self._build(self._seed, self._tickets)
+        except BaseException:
+            self._server.server_close()
+            self._server = None
+            raise
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": POLL_INTERVAL_S},
@@ -172,8 +176,13 @@ class ManageSimulator:
         return self._app
 
     @property
-    def store(self) -> Any:
-        """The in-memory data: ``sim.store.collection("/service/tickets").records`` etc."""
+    def store(self) -> Store:
+        """The in-memory data, by path template.
+
+        ``sim.store.collection("/service/tickets").records`` maps ids to ticket dicts;
+        ``sim.store.get("/company/companies", 250)`` looks one up. Hold ``sim.store.lock``
+        while changing records from a test.
+        """
         return self.app.store
 
     @property

@@ -77,6 +77,18 @@ class Collection:
         for record_id in self.children.get(parent, {}):
             yield self.records[record_id]
 
+    def after(self, record_id: int, parent: int | None = None) -> Iterator[Record]:
+        """Records with an id above ``record_id``, in id order (a cheap forward-only scan)."""
+        if parent is not None:
+            yield from sorted(
+                (r for r in self.iterate(parent) if r["id"] > record_id), key=lambda r: r["id"]
+            )
+            return
+        for key in range(max(record_id + 1, 0), self.next_id):
+            record = self.records.get(key)
+            if record is not None:
+                yield record
+
     def size(self, parent: int | None = None) -> int:
         """How many records (under one parent when given)."""
         return len(self.records) if parent is None else len(self.children.get(parent, {}))

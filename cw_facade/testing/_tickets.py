@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from cw_facade.testing._errors import detail, invalid_object
+from cw_facade.testing._errors import ApiError, detail, invalid_object
 from cw_facade.testing._records import Writer
 from cw_facade.testing._resources import MEMBER_IDENTIFIER, NOTE_FLAGS, REFERENCE_TARGETS
 from cw_facade.testing._schema import properties
@@ -115,10 +113,7 @@ def link_record(writer: Writer, config: Record) -> Record:
     }
 
 
-def attach_error(value: Any) -> Any:
+def attach_error(value: object) -> ApiError:
     """400 ``InvalidObject`` for an attach body without a known configuration id."""
-    field = "id"
     message = f"Configuration {value!r} is not valid."
-    return invalid_object(
-        "configurationReference", [detail("InvalidField", message, "ticket", field)]
-    )
+    return invalid_object("ticket", [detail("InvalidField", message, "ticket", "id")])

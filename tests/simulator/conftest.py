@@ -13,18 +13,9 @@ import pytest
 
 from cw_facade.testing import ManageSimulator
 from cw_facade.testing.pytest_plugin import manage_simulator, manage_simulator_session
+from tests.simulator.helpers import client_for
 
 __all__ = ["manage_simulator", "manage_simulator_session"]
-
-
-def client_for(sim: ManageSimulator, **headers: str) -> httpx.Client:
-    """An httpx client on the simulator's API root with its demo credentials."""
-    return httpx.Client(
-        base_url=sim.api_root,
-        auth=(f"{sim.company}+{sim.public_key}", sim.private_key),
-        headers={"clientId": sim.client_id, **headers},
-        timeout=10.0,
-    )
 
 
 @pytest.fixture

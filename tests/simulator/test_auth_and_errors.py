@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from cw_facade.testing import ManageSimulator
+from cw_facade.testing._schema import validate
 
 
 @pytest.mark.parametrize(
@@ -146,3 +147,18 @@ def test_unknown_keys_are_ignored(api: httpx.Client) -> None:
     created = api.post("service/tickets", json=body)
     assert created.status_code == 201
     assert "notAField" not in created.json()
+
+
+def test_error_bodies_follow_the_error_schema(sim: ManageSimulator, api: httpx.Client) -> None:
+    schema = {"$ref": "#/components/schemas/ErrorResponse"}
+    with httpx.Client(base_url=sim.api_root) as anonymous:
+        responses = [
+            anonymous.get("service/tickets"),
+            api.get("service/tickets/99999"),
+            api.post("service/tickets", json={}),
+            api.get("service/tickets", params={"conditions": "bad=1"}),
+            api.delete("service/tickets"),
+        ]
+    assert [r.status_code for r in responses] == [401, 404, 400, 400, 405]
+    for response in responses:
+        assert validate(response.json(), schema, strict=True) == []

@@ -181,3 +181,10 @@ def test_reset_restores_the_seed(sim: ManageSimulator, api: httpx.Client) -> Non
     assert api.get("service/tickets/count").json() == {"count": 300}
     assert sim.request_log[-1].path.endswith("/count")
     assert len(sim.request_log) == 1
+
+
+def test_doubled_slash_and_case_insensitive_paths(sim: ManageSimulator, api: httpx.Client) -> None:
+    doubled = api.get(f"{sim.base_url}/v4_6_release/apis/3.0//service/boards/1")
+    assert doubled.json()["name"] == "Service Desk"
+    assert api.get("SERVICE/Boards/1").status_code == 200
+    assert api.get("service/slas/1").json()["name"] == "Standard SLA"
