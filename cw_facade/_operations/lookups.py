@@ -15,7 +15,7 @@ from cw_facade._operations._common import get_list
 from cw_facade._request import APIRequest, Operation
 from cw_facade._validation import InvalidArgumentError, UnknownNameError, check_id, check_text
 from cw_facade.models import Board, BoardStatus, Model, Priority, SystemInfo
-from cw_facade.models._values import as_bool, as_str
+from cw_facade.models._values import as_bool, as_str, lookup
 
 PRIORITIES_PATH = "service/priorities"
 BOARDS_PATH = "service/boards"
@@ -49,7 +49,7 @@ class NameTable:
         """The table of ``records``; active records first, so they win a name clash."""
         table = cls()
         for record in sorted(records, key=_is_inactive):
-            name = as_str(record.raw.get("name"))
+            name = as_str(lookup(record.raw, "name"))
             if name is None or record.id is None:
                 continue
             table.ids.setdefault(_fold(name), record.id)
@@ -59,7 +59,7 @@ class NameTable:
 
 def _is_inactive(record: Model) -> bool:
     raw = record.raw
-    return bool(as_bool(raw.get("inactiveFlag")) or as_bool(raw.get("inactive")))
+    return bool(as_bool(lookup(raw, "inactiveFlag")) or as_bool(lookup(raw, "inactive")))
 
 
 class LookupCache:

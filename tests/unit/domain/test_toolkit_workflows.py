@@ -17,7 +17,14 @@ import pytest
 
 from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import ConnectWiseAPIError, ConnectWiseNotFoundError
-from cw_facade.testing import ManageSimulator
+from cw_facade._webhooks import (
+    InvalidCallbackError,
+    InvalidSignatureError,
+    fetch_signing_key,
+    parse_callback,
+)
+from cw_facade.models import Ticket
+from cw_facade.testing import ManageSimulator, sign
 from cw_facade.testing.pytest_plugin import manage_simulator, manage_simulator_session
 
 from .conftest import AsyncClient, SyncClient
@@ -179,3 +186,22 @@ async def test_complete_workflow_async(manage_simulator: ManageSimulator) -> Non
         assert (updated.status_name, updated.is_closed) == ("Resolved", True)
         assert (await cw.get_ticket(ticket.id)).board_name == "Service Desk"
         assert await cw.ping() is True
+
+
+def test_webhook_workflow(cw: Any, manage_simulator: ManageSimulator) -> None:
+    """Register a callback, change a ticket, verify and parse what the server posted."""
+    callback = cw.register_callback("http://127.0.0.1:9/hooks", "ticket", description="sync")
+    assert callback.id in [c.id for c in cw.list_callbacks()]
+    ticket = cw.create_ticket(summary="Printer jam", company_id=250, board_id=1)
+    manage_simulator.wait_for_callbacks()
+    body = manage_simulator.callback_deliveries[-1].body
+    headers = {"x-content-signature": sign(body, manage_simulator.signing_key)}
+    event = parse_callback(body, headers, signing_key=manage_simulator.signing_key)
+    assert (event.action, event.type, event.id) == ("added", "ticket", ticket.id)
+    assert isinstance(event.entity, Ticket) and event.entity.summary == "Printer jam"
+    with pytest.raises(InvalidSignatureError):
+        parse_callback(body, headers, signing_key="not-the-key")
+    with pytest.raises(InvalidCallbackError):  # the simulator's key URL is not https
+        fetch_signing_key(event.key_url, allowed_hosts=["127.0.0.1"])
+    assert cw.delete_callback(callback.id) is True
+    assert callback.id not in [c.id for c in cw.list_callbacks()]
