@@ -7,7 +7,7 @@ record that does not exist; every other 404 raises ``ConnectWiseNotFoundError``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cw_facade._domain_common import (
@@ -39,46 +39,22 @@ from cw_facade.models import (
     Ticket,
 )
 
-if TYPE_CHECKING:
-    from cw_facade._request import Operation, ParamValue
-    from cw_facade._urls import Endpoints
-
 M = TypeVar("M", bound=Model)
-T = TypeVar("T")
+
+if TYPE_CHECKING:
+    # The type checker sees the transport as a base, so every transport name the mixin uses
+    # is checked against the real signature; at run time the mixin is a plain mixin.
+    from cw_facade._client import SyncClientCore
+
+    class _Base(DomainState, SyncClientCore):
+        pass
+
+else:
+    _Base = DomainState
 
 
-class _SyncDomainMixin(DomainState):
+class _SyncDomainMixin(_Base):
     """Tickets, notes, configurations, companies, contacts, lookups, callbacks, health."""
-
-    if TYPE_CHECKING:  # provided by the transport (SyncClientCore)
-        _client: str
-        _codebase: str | None
-        _endpoints: Endpoints
-        ticket_defaults: Any
-
-        def _drive(self, op: Operation[T], *, max_retries: int | None = None) -> T: ...
-        def _ensure_codebase(self) -> None: ...
-        def count(
-            self,
-            endpoint: str,
-            *,
-            conditions: object = None,
-            max_retries: int | None = None,
-            **params: ParamValue | None,
-        ) -> int: ...
-        def iter_all(
-            self,
-            endpoint: str,
-            *,
-            conditions: object = None,
-            fields: str | Iterable[str] | None = None,
-            order_by: str | None = None,
-            pagesize: int | None = None,
-            limit: int | None = None,
-            forward_only: bool = False,
-            max_retries: int | None = None,
-            **params: ParamValue | None,
-        ) -> Iterator[dict[str, Any]]: ...
 
     def _iter(self, model: type[M], endpoint: str, **query: Any) -> Iterator[M]:
         records = self.iter_all(endpoint, **query)  # arguments are checked here, at once

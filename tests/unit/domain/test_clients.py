@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -35,7 +35,7 @@ from cw_facade.models import (
     Ticket,
 )
 
-from .conftest import PASSWORD, Twin, body_of, respond
+from .conftest import PASSWORD, Router, Twin, body_of, respond
 
 Make = Callable[..., Twin]
 
@@ -178,6 +178,31 @@ async def test_iterators_are_lazy_and_page(make: Make) -> None:
     companies = await twin.collect("iter_companies", pagesize=2, limit=2)
     assert [c.id for c in companies] == [1, 2]
     assert all(isinstance(c, Company) for c in companies)
+
+
+@pytest.mark.anyio
+async def test_async_iterator_closed_early_closes_the_paging() -> None:
+    from contextlib import aclosing
+
+    closed: list[bool] = []
+
+    async def pages(endpoint: str, **query: Any) -> AsyncIterator[dict[str, Any]]:
+        try:
+            for number in range(1, 4):
+                yield {"id": number}
+        finally:
+            closed.append(True)
+
+    twin = Twin("async", Router())
+    twin.client.iter_all = pages
+    try:
+        async with aclosing(twin.client.iter_tickets()) as tickets:
+            async for ticket in tickets:
+                assert ticket.id == 1
+                break
+        assert closed == [True]
+    finally:
+        await twin.close()
 
 
 @pytest.mark.anyio
