@@ -23,10 +23,18 @@ from cw_facade.testing._listing import (
 )
 from cw_facade.testing._records import Writer, apply_patch
 from cw_facade.testing._resources import label
-from cw_facade.testing._schema import properties
+from cw_facade.testing._schema import properties, ref_name
 from cw_facade.testing._spec import VIEW_SOURCES, Route, routes
 from cw_facade.testing._store import Record
 
+# Parent collection → (id field, reference field) that nested records carry.
+PARENT_FIELDS: dict[str, tuple[str | None, str | None]] = {
+    "/service/tickets": ("ticketId", "ticket"),
+    "/company/contacts": ("contactId", None),
+    "/service/boards": ("boardId", "board"),
+    "/company/companies": (None, "company"),
+    "/company/configurations/types": (None, "configurationType"),
+}
 SYSTEM_INFO = {
     "version": "v2025.8.0.0",
     "isCloud": False,
@@ -233,6 +241,8 @@ class Crud:
         self, call: Call, schema: str, old: Record | None, body: Any, parent: int | None
     ) -> Record:
         fields = self.writer.build(schema, body)
+        if parent is not None:
+            self._link_parent(call.route.collection, schema, fields, parent)
         if schema == "Ticket":
             tickets.prepare_ticket(self.writer, fields, old)
         elif call.route.collection == tickets.NOTES:
@@ -243,6 +253,18 @@ class Crud:
             )
             raise invalid_object("callbackEntry", [error])
         return fields
+
+    def _link_parent(self, template: str, schema: str, fields: Record, parent: int) -> None:
+        """Point a nested record at its parent (``ticketId``, ``company`` reference, ...)."""
+        owner = parent_template(template) or ""
+        id_field, ref_field = PARENT_FIELDS.get(owner, (None, None))
+        props = properties(schema)
+        if id_field in props:
+            fields[str(id_field)] = parent
+        if ref_field in props:
+            ref_schema = ref_name(props[str(ref_field)]) or ""
+            found = self.writer.resolve(str(ref_field), owner, ref_schema, {"id": parent}, fields)
+            fields[str(ref_field)] = found
 
     def _attach(self, call: Call, ticket_id: int) -> Result:
         body = call.body

@@ -71,6 +71,7 @@ class SimulatorServer(ThreadingHTTPServer):
         self.backend = backend
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self.accepted = 0
         super().__init__(address, SimulatorHandler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
@@ -78,6 +79,7 @@ class SimulatorServer(ThreadingHTTPServer):
         connection, address = super().get_request()
         with self.connections_lock:
             self.connections.add(connection)
+            self.accepted += 1
         return connection, address
 
     def shutdown_request(self, request: Any) -> None:
@@ -118,7 +120,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         """Silence the default stderr log; the request log records every exchange."""
 
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.send_error(400, "Bad Content-Length")
+            return
         body = self.rfile.read(length) if length > 0 else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = Request(self.command, self.path, headers, body)

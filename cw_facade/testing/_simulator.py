@@ -159,6 +159,13 @@ class ManageSimulator:
         return int(self._server.server_address[1])
 
     @property
+    def connections_accepted(self) -> int:
+        """How many TCP connections the server has accepted (keep-alive reuses them)."""
+        if self._server is None:
+            raise RuntimeError("the simulator is not running; call start() first")
+        return self._server.accepted
+
+    @property
     def base_url(self) -> str:
         """The site URL, e.g. ``http://127.0.0.1:PORT`` (give it to a client as its host)."""
         return f"http://{self._host}:{self.port}"

@@ -230,3 +230,13 @@ def test_fuzz_list_never_fails_on_server_side(
         assert response.json()["code"] in ("ApiFindCondition", "BadRequest")
     else:
         assert isinstance(response.json(), list)
+
+
+def test_conditions_on_info_dates(api: httpx.Client) -> None:
+    created = api.post("service/tickets", json={"summary": "Fresh", "company": {"id": 250}}).json()
+    changed = _all(api, "service/tickets", conditions="_info/lastUpdated > [2024-12-31T00:00:00Z]")
+    assert [t["id"] for t in changed] == [created["id"]]
+    older = api.get(
+        "service/tickets/count", params={"conditions": "_info/dateEntered < [2025-01-01T00:00:00Z]"}
+    )
+    assert older.json() == {"count": 300}

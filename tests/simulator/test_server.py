@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from cw_facade.testing import ManageSimulator
+from cw_facade.testing import ManageSimulator, _spec
 from cw_facade.testing.__main__ import build_parser, describe
 from cw_facade.testing._schema import validate
 from tests.simulator.helpers import client_for
@@ -63,6 +69,13 @@ def test_concurrent_requests_on_keep_alive_connections(sim: ManageSimulator) -> 
         thread.join()
     assert failures == []
     assert len(sim.request_log) == 90
+
+
+def test_keep_alive_reuses_one_connection() -> None:
+    with ManageSimulator(seed="empty") as sim, client_for(sim) as client:
+        statuses = {client.get("service/boards").status_code for _ in range(20)}
+        assert statuses == {200}
+        assert sim.connections_accepted == 1
 
 
 def test_generated_tickets_and_empty_seed() -> None:
@@ -135,3 +148,38 @@ def test_validator_accepts_valid_and_nullable() -> None:
     schema = {"allOf": [{"$ref": "#/components/schemas/BoardReference"}], "nullable": True}
     assert validate(None, schema, strict=True) == []
     assert validate({"id": 1, "name": "x", "_info": {"a_href": "u"}}, schema, strict=True) == []
+
+
+def test_bad_content_length_is_400(sim: ManageSimulator) -> None:
+    with socket.create_connection(("127.0.0.1", sim.port)) as raw:
+        raw.sendall(b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.1 400")
+
+
+def test_cli_serves_until_interrupted() -> None:
+    command = [sys.executable, "-m", "cw_facade.testing", "serve", "--seed", "empty"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        site = first.rsplit(" ", 1)[-1].strip()
+        assert site.startswith("http://127.0.0.1:")
+        with httpx.Client() as client:
+            assert (
+                client.get(f"{site}/login/companyinfo/cwfacade").json()["CompanyID"] == "cwfacade"
+            )
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert "demo-private" not in first + out + err
+    assert "stopped" in err
+
+
+def test_spec_path_reports_where_it_looked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_spec, "SPEC_CANDIDATES", (Path("/nonexistent/a.json"),))
+    with pytest.raises(FileNotFoundError, match=re.escape("/nonexistent/a.json")):
+        _spec.spec_path()

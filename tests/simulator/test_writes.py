@@ -188,3 +188,13 @@ def test_doubled_slash_and_case_insensitive_paths(sim: ManageSimulator, api: htt
     assert doubled.json()["name"] == "Service Desk"
     assert api.get("SERVICE/Boards/1").status_code == 200
     assert api.get("service/slas/1").json()["name"] == "Standard SLA"
+
+
+def test_nested_records_point_at_their_parent(api: httpx.Client) -> None:
+    site = api.post("company/companies/251/sites", json={"name": "Depot"}).json()
+    assert (site["company"]["id"], site["company"]["name"]) == (251, "Bluebird Logistics")
+    task = api.post("service/tickets/7/tasks", json={"summary": "Call back"}).json()
+    assert task["ticketId"] == 7
+    status = api.post("service/boards/2/statuses", json={"name": "Blocked"}).json()
+    assert status["board"]["name"] == "Projects"
+    assert status["id"] in [s["id"] for s in api.get("service/boards/2/statuses").json()]
