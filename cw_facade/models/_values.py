@@ -22,6 +22,8 @@ _TIMESTAMP_RE = re.compile(
     r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?$"
 )
 _MICROSECOND_DIGITS = 6
+#: An integer as text: ASCII digits only (``"²"`` passes ``str.isdigit`` but not ``int``).
+_INTEGER_RE = re.compile(r"^\s*-?[0-9]+\s*$")
 
 
 def normalize_key(name: str) -> str:
@@ -64,7 +66,7 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _INTEGER_RE.match(value):
         return int(value)
     return None
 

@@ -80,6 +80,17 @@ def test_round_trip_of_iso_timestamps(moment: datetime) -> None:
     assert parse_datetime(text) == moment
 
 
+@pytest.mark.parametrize("text", ["²", "--5", "-", "5-", "1_000", "٣", "0x10", " "])
+def test_as_int_refuses_odd_digit_strings(text: str) -> None:
+    assert as_int(text) is None
+
+
+@given(st.text(max_size=12))
+def test_as_int_never_raises(text: str) -> None:
+    result = as_int(text)
+    assert result is None or (type(result) is int and text.strip().lstrip("-").isascii())
+
+
 def test_as_int_and_as_bool() -> None:
     assert [as_int(v) for v in (5, "7", "-2", True, 1.5, "x", None)] == [
         5,
