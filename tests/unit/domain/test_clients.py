@@ -328,6 +328,12 @@ class TestStatusByName:
             await twin.call("update_ticket_status", 5, status="Resolved")
         assert twin.router.sent("PATCH") == []
 
+    async def test_missing_ticket_raises(self, make: Make) -> None:
+        twin = make()
+        with pytest.raises(ConnectWiseNotFoundError):
+            await twin.call("update_ticket_status", 5, status="Resolved")
+        assert twin.router.sent() == [("GET", "service/tickets/5")]
+
     async def test_clear_lookup_cache(self, make: Make) -> None:
         twin = make(self.routes([{"id": 10, "name": "New"}]))
         await twin.call("update_ticket_status", 5, status="New")
