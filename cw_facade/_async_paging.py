@@ -14,6 +14,8 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from cw_facade._errors import ConnectWiseBadRequestError, ConnectWiseNotFoundError
 from cw_facade._paging import PageCursor, PageShapeError, planned_pages, records_of
 from cw_facade._request import APIRequest
@@ -83,8 +85,9 @@ async def _concurrently(
                 request = cursor.page_request(following)
                 tasks[following] = asyncio.ensure_future(client._send(request, max_retries))
                 following += 1
-            records = _records(client, cursor.page_request(page), await tasks.pop(page))
-            full = len(records) >= cursor.pagesize
+            result = await tasks.pop(page)
+            records = _records(client, cursor.page_request(page), result)
+            full = len(records) >= cursor.pagesize and _may_continue(result.response)
             for record in records:
                 if cursor.limit is not None and cursor.produced >= cursor.limit:
                     break
@@ -97,6 +100,11 @@ async def _concurrently(
     finally:
         await _cancel(tasks)
     cursor.page, cursor.done = pages + 1, not full
+
+
+def _may_continue(response: httpx.Response) -> bool:
+    """False when a ``Link`` header is present without ``rel="next"`` (the last page)."""
+    return "next" in response.links or "link" not in response.headers
 
 
 def _records(client: AsyncClientCore, request: APIRequest, result: Result) -> list[dict[str, Any]]:

@@ -82,6 +82,7 @@ class PageCursor:
     produced: int = 0
     done: bool = False
     _first: bool = field(default=True, repr=False)
+    _last_page: tuple[object, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         """Never ask for more records than ``limit`` needs on one page."""
@@ -108,6 +109,7 @@ class PageCursor:
     def advance(self, body: Any, response: httpx.Response) -> list[dict[str, Any]]:
         """Take one page; return its records (cut at ``limit``) and plan the next request."""
         records = records_of(body)
+        self._check_progress(records)
         if self.limit is not None:
             records = records[: self.limit - self.produced]
         self.produced += len(records)
@@ -120,6 +122,15 @@ class PageCursor:
         else:
             self._next_navigable(response, full)
         return records
+
+    def _check_progress(self, records: list[dict[str, Any]]) -> None:
+        """Refuse a page identical to the previous one (a server ignoring ``page``/``pageId``)."""
+        if not records:
+            return
+        signature = (len(records), records[0].get("id"), records[-1].get("id"))
+        if signature == self._last_page and signature[1] is not None:
+            raise PageShapeError("the server sent the same page twice")
+        self._last_page = signature
 
     def _next_forward(self, response: httpx.Response, full: bool, first: bool) -> None:
         link = response.links.get("next")

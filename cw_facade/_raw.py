@@ -6,12 +6,12 @@ share argument checking, query building and result shaping.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._request import APIRequest, Operation, ParamValue
+from cw_facade.conditions import parse
 
 #: Anything whose ``str()`` is a conditions string: a ``str`` or a builder expression.
 Conditions = object
@@ -47,9 +47,7 @@ def wire_conditions(conditions: Conditions | None, *, validate: bool) -> str | N
         if not conditions.strip():
             return None
         if validate:
-            # Imported late: the conditions module imports nothing from the transport layer.
-            conditions_module = importlib.import_module("cw_facade.conditions")
-            conditions_module.parse(conditions)
+            parse(conditions)
         return conditions
     return str(conditions)
 

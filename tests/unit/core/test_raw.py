@@ -224,3 +224,40 @@ async def test_injected_http_client_is_not_closed(kind: str) -> None:
         async with httpx.AsyncClient(transport=transport) as ahttp:
             await AsyncConnectWiseClient(*args, http_client=ahttp).aclose()
             assert not ahttp.is_closed
+
+
+@pytest.mark.parametrize("method", ["get", "get_all", "count", "iter_all"])
+async def test_invalid_conditions_are_refused_before_sending(make: Any, method: str) -> None:
+    from cw_facade.conditions import ConditionsSyntaxError
+
+    server = scripted()
+    twin = make(server)
+    with pytest.raises(ConditionsSyntaxError):
+        if method == "iter_all":
+            twin.client.iter_all("service/tickets", conditions='summary = "unterminated')
+        else:
+            await twin.call(method, "service/tickets", conditions="id = = 5")
+    assert server.requests == []
+
+
+async def test_valid_conditions_and_builder_expressions_are_sent(make: Any) -> None:
+    from cw_facade.conditions import C
+
+    server = scripted(respond(200, []), respond(200, []))
+    twin = make(server)
+    await twin.call("get", "service/tickets", conditions='closedFlag=false AND summary="a b"')
+    expression = (C.board.id == 3) & (C.closedFlag == False)  # noqa: E712
+    await twin.call("get", "service/tickets", conditions=expression)
+    sent = [r.url.params["conditions"] for r in server.requests]
+    assert sent == ['closedFlag=false AND summary="a b"', "board/id=3 AND closedFlag=false"]
+
+
+async def test_validation_can_be_switched_off(make: Any) -> None:
+    server = scripted(cw_error(400, "ApiFindCondition", "x is not a recognized name."))
+    twin = make(server, validate_conditions=False)
+    from cw_facade._errors import ConnectWiseBadRequestError
+
+    with pytest.raises(ConnectWiseBadRequestError) as info:
+        await twin.call("count", "service/tickets", conditions="id = = 5")
+    assert info.value.code == "ApiFindCondition"
+    assert server.requests[0].url.params["conditions"] == "id = = 5"
