@@ -1,0 +1,122 @@
+"""Async paging: sequential like the sync client, or concurrent when ``/count`` gives the total.
+
+Concurrent mode fetches up to ``concurrency`` pages at once in navigable mode and yields them
+strictly in page order. Records whose ``id`` was already yielded are skipped, so a record moving
+across a page boundary during the scan is not produced twice. When the last planned page is
+full (records were added meanwhile), paging continues sequentially until a short page.
+Forward-only scans are always sequential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from cw_facade._errors import ConnectWiseBadRequestError, ConnectWiseNotFoundError
+from cw_facade._paging import PageCursor, PageShapeError, planned_pages, records_of
+from cw_facade._request import APIRequest
+
+if TYPE_CHECKING:
+    from cw_facade._async_client import AsyncClientCore
+    from cw_facade._client import Result
+
+_NOT_COUNTED = frozenset({"fields", "orderBy"})
+
+
+async def iterate(
+    client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
+) -> AsyncIterator[dict[str, Any]]:
+    """Yield every record the cursor describes (see the module docstring)."""
+    seen: set[object] | None = None
+    pages = await _planned(client, cursor, max_retries)
+    if pages > 1:
+        seen = set()
+        scan = _concurrently(client, cursor, pages, max_retries, seen)
+        async with aclosing(scan) as ordered:
+            async for record in ordered:
+                yield record
+    while not cursor.done:
+        records, _ = await client._page(cursor, cursor.request(), max_retries)
+        for record in records:
+            if seen is None or _fresh(record, seen):
+                yield record
+
+
+async def _planned(client: AsyncClientCore, cursor: PageCursor, max_retries: int | None) -> int:
+    """Pages to fetch concurrently; 0 when the scan should run sequentially."""
+    if client.concurrency < 2 or cursor.forward_only or cursor.done:
+        return 0
+    params = {k: v for k, v in cursor.params.items() if k not in _NOT_COUNTED}
+    request = APIRequest("GET", f"{cursor.path}/count", params=params)
+    try:
+        result = await client._send(request, max_retries)
+    except (ConnectWiseNotFoundError, ConnectWiseBadRequestError):
+        return 0
+    total = client._count_value(request, result.response, result.data, result.retries_taken)
+    return planned_pages(total, cursor.pagesize, cursor.limit)
+
+
+def _fresh(record: dict[str, Any], seen: set[object]) -> bool:
+    key = record.get("id")
+    if key is None or isinstance(key, dict | list):
+        return True
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+async def _concurrently(
+    client: AsyncClientCore,
+    cursor: PageCursor,
+    pages: int,
+    max_retries: int | None,
+    seen: set[object],
+) -> AsyncGenerator[dict[str, Any], None]:
+    tasks: dict[int, asyncio.Future[Result]] = {}
+    following, full = 1, False
+    try:
+        for page in range(1, pages + 1):
+            while following <= pages and len(tasks) < client.concurrency:
+                request = cursor.page_request(following)
+                tasks[following] = asyncio.ensure_future(client._send(request, max_retries))
+                following += 1
+            result = await tasks.pop(page)
+            records = _records(client, cursor.page_request(page), result)
+            full = len(records) >= cursor.pagesize and _may_continue(result.response)
+            for record in records:
+                if cursor.limit is not None and cursor.produced >= cursor.limit:
+                    break
+                if _fresh(record, seen):
+                    cursor.produced += 1
+                    yield record
+            if not records or (cursor.limit is not None and cursor.produced >= cursor.limit):
+                full = False
+                break
+    finally:
+        await _cancel(tasks)
+    cursor.page, cursor.done = pages + 1, not full
+
+
+def _may_continue(response: httpx.Response) -> bool:
+    """False when a ``Link`` header is present without ``rel="next"`` (the last page)."""
+    return "next" in response.links or "link" not in response.headers
+
+
+def _records(client: AsyncClientCore, request: APIRequest, result: Result) -> list[dict[str, Any]]:
+    try:
+        return records_of(result.data)
+    except PageShapeError as exc:
+        error = client._page_error(request, result.response, result.retries_taken, exc)
+        raise error from None
+
+
+async def _cancel(tasks: dict[int, asyncio.Future[Result]]) -> None:
+    for task in tasks.values():
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks.values(), return_exceptions=True)

@@ -1,0 +1,42 @@
+"""Tunables of the transport layer, in one place.
+
+Every default a user can override (timeout, retries, page size, concurrency) starts here; the
+rest are limits of the ConnectWise API itself or of this client's patience.
+"""
+
+from __future__ import annotations
+
+#: Total time allowed for one HTTP request (seconds): connect, write, read and pool waits.
+DEFAULT_TIMEOUT = 30.0
+#: Time allowed to establish a connection (seconds), never more than the total timeout.
+CONNECT_TIMEOUT = 10.0
+
+#: How often a failed call is repeated before its error is raised.
+DEFAULT_MAX_RETRIES = 3
+#: Longest ``Retry-After`` honoured (seconds); a server asking for more gets its error raised.
+RETRY_AFTER_CAP = 60.0
+#: First backoff delay (seconds) when the server gives no ``Retry-After``; doubled per retry.
+BACKOFF_BASE = 0.5
+#: Longest backoff delay (seconds).
+BACKOFF_MAX = 8.0
+#: Fraction of a backoff delay removed at random, so clients do not retry in lockstep.
+BACKOFF_JITTER = 0.25
+
+#: Records per page requested by ``get_all``/``iter_all`` unless told otherwise.
+DEFAULT_PAGE_SIZE = 1000
+#: Largest ``pageSize`` ConnectWise accepts.
+MAX_PAGE_SIZE = 1000
+#: Pages the async client fetches at once when the total is known.
+DEFAULT_CONCURRENCY = 4
+
+#: Model version pinned in the ``Accept`` header.
+DEFAULT_API_VERSION = "2025.8"
+#: Codebase used when discovery fails.
+FALLBACK_CODEBASE = "v4_6_release/"
+#: Vendor media type of the API; the version is appended as a parameter.
+MEDIA_TYPE = "application/vnd.connectwise.com+json"
+
+#: Name of the logger every module of the package writes to.
+LOGGER_NAME = "cw_facade"
+#: Longest response body excerpt kept in an error message (characters).
+BODY_EXCERPT_LIMIT = 200

@@ -1,0 +1,1 @@
+"""Domain methods written once as operations (generators of ``APIRequest``), per resource."""

@@ -1,0 +1,101 @@
+"""Retry rules, I/O-free: what may be repeated, and after how long.
+
+Idempotent calls (GET, PUT, DELETE, ...) are retried on 429, 502, 503, 504, on ConnectWise's
+transient 500 (``timeout`` in the message), on connection errors and on timeouts. POST and
+PATCH are retried only when the server certainly did not act: a 429, or a connection that was
+never established (:class:`httpx.ConnectError`).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from cw_facade._constants import BACKOFF_BASE, BACKOFF_JITTER, BACKOFF_MAX, RETRY_AFTER_CAP
+from cw_facade._request import APIRequest
+
+#: Gateway statuses worth repeating for idempotent calls.
+RETRYABLE_GATEWAY_STATUSES = frozenset({502, 503, 504})
+_TRANSIENT_500_MARK = "timeout"
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (seconds or HTTP date); ``None`` if unusable.
+
+    A date in the past gives ``0.0``. ``now`` (epoch seconds) is for tests.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        return _seconds_until_date(text, time.time() if now is None else now)
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        return None
+    return max(0.0, seconds)
+
+
+def _seconds_until_date(text: str, now: float) -> float | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def retry_after_of(response: httpx.Response) -> float | None:
+    """The ``Retry-After`` of ``response`` in seconds, or ``None``."""
+    return parse_retry_after(response.headers.get("retry-after"))
+
+
+def is_transient_500(response: httpx.Response) -> bool:
+    """A 500 whose message says ``timeout`` (ConnectWise's transient server fault)."""
+    if response.status_code != 500:
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    message = body.get("message") if isinstance(body, dict) else None
+    return isinstance(message, str) and _TRANSIENT_500_MARK in message.lower()
+
+
+def response_is_retryable(request: APIRequest, response: httpx.Response) -> bool:
+    """Whether ``response`` to ``request`` may be repeated (ignoring the retry budget)."""
+    status = response.status_code
+    if status == 429:
+        after = retry_after_of(response)
+        return after is None or after <= RETRY_AFTER_CAP
+    if not request.idempotent:
+        return False
+    return status in RETRYABLE_GATEWAY_STATUSES or is_transient_500(response)
+
+
+def exception_is_retryable(request: APIRequest, exc: BaseException) -> bool:
+    """Whether the transport failure ``exc`` may be repeated (ignoring the retry budget)."""
+    if isinstance(exc, httpx.ConnectError):
+        return True
+    return request.idempotent and isinstance(exc, httpx.TransportError)
+
+
+def backoff_delay(retries_taken: int, *, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter for the retry after ``retries_taken`` earlier ones."""
+    ceiling = min(BACKOFF_MAX, BACKOFF_BASE * (2.0**retries_taken))
+    draw = (rng or random).random()
+    return ceiling * (1.0 - BACKOFF_JITTER * draw)
+
+
+def retry_delay(retries_taken: int, response: httpx.Response | None) -> float:
+    """Delay before the next attempt: ``Retry-After`` when given (already capped), else backoff."""
+    if response is not None:
+        after = retry_after_of(response)
+        if after is not None:
+            return min(after, RETRY_AFTER_CAP)
+    return backoff_delay(retries_taken)

@@ -1,0 +1,231 @@
+"""Concurrent paging and the shared 429 gate of the async client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from cw_facade._errors import ConnectWiseServerError
+
+from .conftest import ROOT_PREFIX, Twin, cw_error, pages_handler, respond
+
+pytestmark = pytest.mark.anyio
+
+
+def recs(n: int) -> list[dict[str, Any]]:
+    return [{"id": i} for i in range(1, n + 1)]
+
+
+class SlowPages:
+    """An async handler: pages answer after page-dependent yields; tracks concurrency."""
+
+    def __init__(self, records: list[dict[str, Any]], count: int | None = None) -> None:
+        self.inner = pages_handler(records)
+        self.count = len(records) if count is None else count
+        self.inflight = 0
+        self.peak = 0
+        self.pages: list[int] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/count"):
+            return respond(200, {"count": self.count})
+        page = int(request.url.params["page"])
+        self.pages.append(page)
+        self.inflight += 1
+        self.peak = max(self.peak, self.inflight)
+        for _ in range(20 if page % 3 == 1 else 2):  # early pages finish last
+            await asyncio.sleep(0)
+        self.inflight -= 1
+        return self.inner(request)
+
+
+def make_async(handler: Callable[..., Any], **options: Any) -> Twin:
+    from .conftest import Server
+
+    server = Server(handler)
+    return Twin("async", server, **options)
+
+
+async def test_pages_are_fetched_concurrently_and_yielded_in_order() -> None:
+    handler = SlowPages(recs(23))
+    twin = make_async(handler, concurrency=3)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 24))
+    assert sorted(handler.pages) == [1, 2, 3, 4, 5]
+    assert handler.peak == 3
+    assert twin.server.paths[0] == "service/tickets/count"
+
+
+@pytest.mark.parametrize("concurrency", [2, 4, 8])
+async def test_concurrency_bound_is_respected(concurrency: int) -> None:
+    handler = SlowPages(recs(40))
+    twin = make_async(handler, concurrency=concurrency)
+    try:
+        assert len(await twin.call("get_all", "service/tickets", pagesize=3)) == 40
+    finally:
+        await twin.close()
+    assert handler.peak == concurrency
+    assert sorted(handler.pages) == list(range(1, 15))
+
+
+async def test_limit_plans_only_the_pages_needed() -> None:
+    handler = SlowPages(recs(23))
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5, limit=12)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 13))
+    assert sorted(handler.pages) == [1, 2, 3]
+
+
+async def test_records_added_during_the_scan_are_still_read() -> None:
+    handler = SlowPages(recs(12), count=10)
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 13))
+    assert sorted(handler.pages) == [1, 2, 3]
+
+
+async def test_records_shifting_across_a_page_boundary_are_not_duplicated() -> None:
+    pages = {1: recs(5), 2: [{"id": i} for i in range(5, 10)], 3: [{"id": 10}]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/count"):
+            return respond(200, {"count": 10})
+        return respond(200, pages[int(request.url.params["page"])])
+
+    twin = make_async(handler, concurrency=2)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 11))
+
+
+@pytest.mark.parametrize("status", [404, 400])
+async def test_count_failure_falls_back_to_sequential(status: int) -> None:
+    inner = pages_handler(recs(7))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/count"):
+            return cw_error(status, "NotFound", "no count here")
+        return inner(request)
+
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 8))
+    assert twin.server.paths == ["service/tickets/count", "service/tickets", "service/tickets"]
+
+
+async def test_forward_only_never_counts() -> None:
+    twin = make_async(lambda r: respond(200, recs(2)), concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=True)
+    finally:
+        await twin.close()
+    assert len(records) == 2
+    assert twin.server.paths == ["service/tickets"]
+
+
+async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
+    inner = SlowPages(recs(40))
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page") == "3":
+            return respond(500, text="boom")
+        return await inner(request)
+
+    twin = make_async(handler, concurrency=4)
+    seen: list[int] = []
+    try:
+        with pytest.raises(ConnectWiseServerError):
+            async for record in twin.client.iter_all("service/tickets", pagesize=5):
+                seen.append(record["id"])
+    finally:
+        await twin.close()
+    assert seen == list(range(1, 11))
+    assert max(inner.pages) <= 6
+
+
+async def test_stopping_early_cancels_outstanding_pages() -> None:
+    handler = SlowPages(recs(40))
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = twin.client.iter_all("service/tickets", pagesize=5)
+        first = await records.__anext__()
+        await records.aclose()
+    finally:
+        await twin.close()
+    assert first == {"id": 1}
+    assert sorted(handler.pages) == [1, 2, 3, 4][: len(handler.pages)]
+
+
+async def test_a_429_holds_back_every_other_request() -> None:
+    release = asyncio.Event()
+    arrivals: dict[str, int] = {}
+    answers = {"a": [respond(429, headers={"Retry-After": "5"}), respond(200, "a")]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        name = request.url.path.removeprefix(ROOT_PREFIX)
+        arrivals.setdefault(name, len(twin.clock.sleeps))
+        if name == "b":
+            release.set()
+            return respond(200, "b")
+        return answers["a"].pop(0)
+
+    twin = make_async(handler)
+
+    async def held_sleep(seconds: float) -> None:
+        twin.clock.sleeps.append(seconds)
+        if len(twin.clock.sleeps) == 1:
+            await release.wait()
+        else:
+            release.set()
+        twin.clock.now += seconds
+
+    twin.client._sleep = held_sleep
+    try:
+        first = asyncio.ensure_future(twin.call("get", "a"))
+        while not twin.clock.sleeps:
+            await asyncio.sleep(0)
+        assert await twin.call("get", "b") == "b"
+        assert await first == "a"
+    finally:
+        await twin.close()
+    assert twin.clock.sleeps == [5.0, 5.0]
+    assert arrivals["b"] == 2
+
+
+async def test_concurrent_paging_survives_429s() -> None:
+    inner = SlowPages(recs(30))
+    failed: set[str] = set()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        page = request.url.params.get("page")
+        if page in {"2", "4"} and page not in failed:
+            failed.add(page)
+            return respond(429, headers={"Retry-After": "1"})
+        return await inner(request)
+
+    twin = make_async(handler, concurrency=3)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 31))
+    assert sorted(inner.pages) == [1, 2, 3, 4, 5, 6]
+    assert twin.clock.sleeps.count(1.0) >= 2

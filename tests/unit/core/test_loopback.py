@@ -1,0 +1,113 @@
+"""Real sockets on 127.0.0.1: a server that never answers, and a port that refuses."""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from cw_facade._async_client import AsyncConnectWiseClient
+from cw_facade._client import ConnectWiseClient
+from cw_facade._errors import ConnectWiseConnectionError, ConnectWiseTimeoutError
+
+from .conftest import CLIENT, CLIENT_ID, PASSWORD, USERNAME, Clock
+
+pytestmark = pytest.mark.anyio
+
+#: Seconds the test client waits; the server holds every request far longer.
+TIMEOUT = 0.3
+SERVER_HOLD = 10.0
+
+
+class _Silent(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.request.recv(65536)
+        self.server.hits += 1  # type: ignore[attr-defined]
+        self.server.release.wait(SERVER_HOLD)  # type: ignore[attr-defined]
+
+
+class _SilentServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Silent)
+        self.release = threading.Event()
+        self.hits = 0
+
+
+@pytest.fixture
+def silent_root() -> Iterator[tuple[str, _SilentServer]]:
+    """An HTTP 'server' that reads the request and never answers."""
+    server = _SilentServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v4_6_release/apis/3.0", server
+    finally:
+        server.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def refused_root() -> str:
+    """A loopback port with nothing listening."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v4_6_release/apis/3.0"
+
+
+def _client(kind: str, root: str, **options: Any) -> Any:
+    cls = ConnectWiseClient if kind == "sync" else AsyncConnectWiseClient
+    client = cls(root, CLIENT, USERNAME, PASSWORD, CLIENT_ID, **options)
+    clock = Clock()
+    client._sleep = clock.sleep if kind == "sync" else clock.asleep
+    client._test_clock = clock
+    return client
+
+
+async def _run(kind: str, client: Any, name: str, *args: Any) -> Any:
+    try:
+        if kind == "sync":
+            return getattr(client, name)(*args)
+        return await getattr(client, name)(*args)
+    finally:
+        if kind == "sync":
+            client.close()
+        else:
+            await client.aclose()
+
+
+async def test_a_silent_server_times_out(kind: str, silent_root: Any) -> None:
+    root, server = silent_root
+    client = _client(kind, root, timeout=TIMEOUT, max_retries=1)
+    with pytest.raises(ConnectWiseTimeoutError) as info:
+        await _run(kind, client, "get", "service/tickets")
+    assert info.value.retries_taken == 1
+    assert server.hits == 2
+    assert info.value.url == f"{root}/service/tickets"
+
+
+async def test_a_silent_server_is_not_retried_for_post(kind: str, silent_root: Any) -> None:
+    root, server = silent_root
+    client = _client(kind, root, timeout=TIMEOUT, max_retries=3)
+    with pytest.raises(ConnectWiseTimeoutError) as info:
+        await _run(kind, client, "post", "service/tickets", {"summary": "x"})
+    assert info.value.retries_taken == 0
+    assert server.hits == 1
+
+
+async def test_a_refused_connection_is_retried_even_for_post(kind: str, refused_root: str) -> None:
+    client = _client(kind, refused_root, max_retries=2)
+    with pytest.raises(ConnectWiseConnectionError) as info:
+        await _run(kind, client, "post", "service/tickets", {"summary": "x"})
+    assert not isinstance(info.value, ConnectWiseTimeoutError)
+    assert info.value.retries_taken == 2
+    assert len(client._test_clock.sleeps) == 2
