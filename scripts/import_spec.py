@@ -16,6 +16,8 @@ and returns the document (tested one by one in ``tests/unit/test_import_spec.py`
 ``rename_dotted_schemas``       ``Company.Configuration`` → ``CompanyConfiguration``; refs follow.
 ``loosen_free_form_objects``    ``{"type": "object"}`` with no properties is any JSON value
                                 (custom field ``value`` is a string, number, boolean or null).
+``name_inline_enums``           inline enums become named schemas (``TicketSeverity``) so a
+                                nullable reference to them accepts a real ``null``.
 ``add_error_schema``            ConnectWise's error body as ``ErrorResponse``/``ErrorDetail``.
 ``prune_schemas``               drop every schema that no kept path reaches.
 ``tolerate_responses``          schemas reached from responses: no ``required`` list, every
@@ -241,6 +243,29 @@ def loosen_free_form_objects(doc: Document) -> Document:
     return doc
 
 
+def name_inline_enums(doc: Document) -> Document:
+    """Give each inline property enum a named schema: ``Ticket.severity`` → ``TicketSeverity``.
+
+    The generator ignores ``nullable`` on an inline enum (a real ``null`` then fails to parse);
+    as a named schema it can be referenced through a nullable ``allOf`` like any model.
+    """
+    schemas = _schemas(doc)
+    for owner in list(schemas):
+        for prop_name, prop in schemas[owner].get("properties", {}).items():
+            if not (isinstance(prop, dict) and "enum" in prop and "$ref" not in prop):
+                continue
+            name = _valid_class_name(f"{owner}_{prop_name[:1].upper()}{prop_name[1:]}")
+            if name in schemas:
+                raise ImportError_(f"enum schema name {name!r} collides with another schema")
+            values = [v for v in prop["enum"] if v is not None]
+            enum = {k: v for k, v in prop.items() if k not in ("nullable", "description")}
+            schemas[name] = enum | {"enum": values}
+            schemas[owner]["properties"][prop_name] = {"$ref": SCHEMA_PREFIX + name} | (
+                {"description": prop["description"]} if "description" in prop else {}
+            )
+    return doc
+
+
 def add_error_schema(doc: Document) -> Document:
     """Add ConnectWise's error body (``code``, ``message``, ``errors[]``) as components."""
     schemas = _schemas(doc)
@@ -286,7 +311,8 @@ def _response_roots(doc: Document) -> set[str]:
 
 def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in prop:
-        return {"allOf": [{"$ref": prop["$ref"]}], "nullable": True}
+        described = {"description": prop["description"]} if "description" in prop else {}
+        return {"allOf": [{"$ref": prop["$ref"]}], "nullable": True} | described
     if prop and "nullable" not in prop:
         return {**prop, "nullable": True}
     return prop
@@ -316,6 +342,7 @@ RULES: tuple[Rule, ...] = (
     share_info_schema,
     rename_dotted_schemas,
     loosen_free_form_objects,
+    name_inline_enums,
     add_error_schema,
     prune_schemas,
     tolerate_responses,

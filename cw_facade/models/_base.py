@@ -77,14 +77,10 @@ class Model:
     def to_generated(self) -> Any:
         """The record as the generated attrs model of ``cw_manage_client`` (parsed in full).
 
-        Real servers send ``null`` where the document promises a value; when the generated
-        parser rejects such a record, it is parsed again with its ``null`` values left out.
+        The generated models are tolerant (see ``openapi/README.md``): nulls, unknown enum
+        values, missing and extra keys all parse.
         """
-        generated = _generated_class(self._generated_name)
-        try:
-            return generated.from_dict(self._raw)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            return generated.from_dict(_without_nulls(self._raw))
+        return _generated_class(self._generated_name).from_dict(self._raw)
 
     def _get(self, key: str) -> Any:
         """The value under ``key`` in any spelling, else None."""
@@ -171,15 +167,6 @@ def _short(value: Any) -> str:
     if isinstance(value, str) and len(value) > _REPR_TEXT_LIMIT:
         value = value[: _REPR_TEXT_LIMIT - 3] + "..."
     return repr(value)
-
-
-def _without_nulls(value: Any) -> Any:
-    """``value`` with every ``null`` member of every object removed (lists keep theirs)."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(item) for item in value]
-    return value
 
 
 def _generated_class(name: str) -> Any:

@@ -72,6 +72,8 @@ REAL_TICKET: dict[str, Any] = {
     "status": {"id": 5, "name": "New", "Sort": 1},  # case-variant key
     "requiredDate": "2022-09-15T09:39:42.1234567Z",  # seven fractional digits
     "dateResolved": None,
+    "impact": None,  # an enum sent as null
+    "impact": None,  # an enum sent as null
     "tasks": None,  # an array sent as null
     "issueFlag": False,  # a key the document does not list
     "_info": {"lastUpdated": "2022-09-15T09:39:42Z", "mobileGuid": "abc", "updatedBy": None},
@@ -83,6 +85,8 @@ def test_real_server_data_parses_without_raising() -> None:
     ticket = Ticket.from_dict(REAL_TICKET)
     assert ticket.id == 77
     assert ticket.board is None
+    assert ticket.impact is None
+    assert ticket.impact is None
     assert isinstance(ticket.company, Unset)
     assert ticket.status is not None and not isinstance(ticket.status, Unset)
     assert ticket.status.additional_properties == {"Sort": 1}

@@ -190,6 +190,20 @@ def test_loosen_free_form_objects_accepts_any_value() -> None:
     assert props["properties"]["shaped"]["type"] == "object"
 
 
+def test_name_inline_enums_moves_enums_into_named_schemas() -> None:
+    doc = imp.name_inline_enums(all_json())
+    schemas = doc["components"]["schemas"]
+    assert schemas["TicketSeverity"] == {"type": "string", "enum": ["Low", "High"]}
+    assert schemas["Ticket"]["properties"]["severity"] == ref("TicketSeverity")
+
+
+def test_name_inline_enums_fails_on_a_collision() -> None:
+    doc = all_json()
+    doc["components"]["schemas"]["TicketSeverity"] = {"type": "string"}
+    with pytest.raises(imp.ImportError_, match="TicketSeverity"):
+        imp.name_inline_enums(doc)
+
+
 def test_add_error_schema_shapes_connectwise_errors() -> None:
     schemas = imp.add_error_schema({})["components"]["schemas"]
     assert set(schemas["ErrorResponse"]["properties"]) == {"code", "message", "errors"}
@@ -203,6 +217,9 @@ def test_tolerate_responses_drops_required_and_makes_properties_nullable() -> No
     assert ticket["properties"]["company"] == {"allOf": [ref("CompanyReference")], "nullable": True}
     assert ticket["properties"]["summary"] == {"type": "string", "nullable": True}
     assert ticket["properties"]["severity"]["nullable"] is True
+    enum_ticket = imp.tolerate_responses(imp.name_inline_enums(all_json()))
+    severity = enum_ticket["components"]["schemas"]["Ticket"]["properties"]["severity"]
+    assert severity == {"allOf": [ref("TicketSeverity")], "nullable": True}
 
 
 def test_tolerate_responses_leaves_request_only_schemas_alone() -> None:

@@ -38,7 +38,7 @@ class Board:
     """
     Attributes:
         field_info (None | RecordInfo | Unset):
-        all_sort (BoardAllSort | Unset):
+        all_sort (BoardAllSort | None | Unset):
         auto_assign_limit_amount (int | None | Unset):
         auto_assign_limit_flag (bool | None | Unset):
         auto_assign_new_ec_tickets_flag (bool | None | Unset):
@@ -46,11 +46,11 @@ class Board:
         auto_assign_new_tickets_flag (bool | None | Unset):
         auto_assign_ticket_owner_flag (bool | None | Unset):
         auto_close_status (None | ServiceStatusReference | Unset):
-        bill_expense (BoardBillExpense | Unset):
-        bill_product (BoardBillProduct | Unset):
+        bill_expense (BoardBillExpense | None | Unset):
+        bill_product (BoardBillProduct | None | Unset):
         bill_ticket_separately_flag (bool | None | Unset):
         bill_tickets_after_closed_flag (bool | None | Unset):
-        bill_time (BoardBillTime | Unset):
+        bill_time (BoardBillTime | None | Unset):
         bill_unapproved_time_expense_flag (bool | None | Unset):
         board_icon (DocumentReference | None | Unset):
         closed_loop_all_flag (bool | None | Unset):
@@ -73,7 +73,7 @@ class Board:
         email_connector_reopen_status (None | ServiceStatusReference | Unset):
         id (int | None | Unset):
         inactive_flag (bool | None | Unset):
-        internal_analysis_sort (BoardInternalAnalysisSort | Unset):
+        internal_analysis_sort (BoardInternalAnalysisSort | None | Unset):
         location (None | SystemLocationReference | Unset):
         mark_first_note_issue_flag (bool | None | Unset):
         name (None | str | Unset):  Max length: 50;
@@ -81,10 +81,10 @@ class Board:
         notify_email_from_name (None | str | Unset):  Max length: 60;
         oncall_member (MemberReference | None | Unset):
         override_billing_setup_flag (bool | None | Unset):
-        percentage_calculation (BoardPercentageCalculation | Unset):
-        problem_sort (BoardProblemSort | Unset):
+        percentage_calculation (BoardPercentageCalculation | None | Unset):
+        problem_sort (BoardProblemSort | None | Unset):
         project_flag (bool | None | Unset):
-        resolution_sort (BoardResolutionSort | Unset):
+        resolution_sort (BoardResolutionSort | None | Unset):
         resource_template (None | ServiceEmailTemplateReference | Unset):
         restrict_board_by_default_flag (bool | None | Unset):
         send_to_bundled_flag (bool | None | Unset):
@@ -105,7 +105,7 @@ class Board:
     """
 
     field_info: None | RecordInfo | Unset = UNSET
-    all_sort: BoardAllSort | Unset = UNSET
+    all_sort: BoardAllSort | None | Unset = UNSET
     auto_assign_limit_amount: int | None | Unset = UNSET
     auto_assign_limit_flag: bool | None | Unset = UNSET
     auto_assign_new_ec_tickets_flag: bool | None | Unset = UNSET
@@ -113,11 +113,11 @@ class Board:
     auto_assign_new_tickets_flag: bool | None | Unset = UNSET
     auto_assign_ticket_owner_flag: bool | None | Unset = UNSET
     auto_close_status: None | ServiceStatusReference | Unset = UNSET
-    bill_expense: BoardBillExpense | Unset = UNSET
-    bill_product: BoardBillProduct | Unset = UNSET
+    bill_expense: BoardBillExpense | None | Unset = UNSET
+    bill_product: BoardBillProduct | None | Unset = UNSET
     bill_ticket_separately_flag: bool | None | Unset = UNSET
     bill_tickets_after_closed_flag: bool | None | Unset = UNSET
-    bill_time: BoardBillTime | Unset = UNSET
+    bill_time: BoardBillTime | None | Unset = UNSET
     bill_unapproved_time_expense_flag: bool | None | Unset = UNSET
     board_icon: DocumentReference | None | Unset = UNSET
     closed_loop_all_flag: bool | None | Unset = UNSET
@@ -140,7 +140,7 @@ class Board:
     email_connector_reopen_status: None | ServiceStatusReference | Unset = UNSET
     id: int | None | Unset = UNSET
     inactive_flag: bool | None | Unset = UNSET
-    internal_analysis_sort: BoardInternalAnalysisSort | Unset = UNSET
+    internal_analysis_sort: BoardInternalAnalysisSort | None | Unset = UNSET
     location: None | SystemLocationReference | Unset = UNSET
     mark_first_note_issue_flag: bool | None | Unset = UNSET
     name: None | str | Unset = UNSET
@@ -148,10 +148,10 @@ class Board:
     notify_email_from_name: None | str | Unset = UNSET
     oncall_member: MemberReference | None | Unset = UNSET
     override_billing_setup_flag: bool | None | Unset = UNSET
-    percentage_calculation: BoardPercentageCalculation | Unset = UNSET
-    problem_sort: BoardProblemSort | Unset = UNSET
+    percentage_calculation: BoardPercentageCalculation | None | Unset = UNSET
+    problem_sort: BoardProblemSort | None | Unset = UNSET
     project_flag: bool | None | Unset = UNSET
-    resolution_sort: BoardResolutionSort | Unset = UNSET
+    resolution_sort: BoardResolutionSort | None | Unset = UNSET
     resource_template: None | ServiceEmailTemplateReference | Unset = UNSET
     restrict_board_by_default_flag: bool | None | Unset = UNSET
     send_to_bundled_flag: bool | None | Unset = UNSET
@@ -180,9 +180,13 @@ class Board:
         else:
             field_info = self.field_info
 
-        all_sort: str | Unset = UNSET
-        if not isinstance(self.all_sort, Unset):
+        all_sort: None | str | Unset
+        if isinstance(self.all_sort, Unset):
+            all_sort = UNSET
+        elif isinstance(self.all_sort, BoardAllSort):
             all_sort = self.all_sort.value
+        else:
+            all_sort = self.all_sort
 
         auto_assign_limit_amount: int | None | Unset
         if isinstance(self.auto_assign_limit_amount, Unset):
@@ -228,13 +232,21 @@ class Board:
         else:
             auto_close_status = self.auto_close_status
 
-        bill_expense: str | Unset = UNSET
-        if not isinstance(self.bill_expense, Unset):
+        bill_expense: None | str | Unset
+        if isinstance(self.bill_expense, Unset):
+            bill_expense = UNSET
+        elif isinstance(self.bill_expense, BoardBillExpense):
             bill_expense = self.bill_expense.value
+        else:
+            bill_expense = self.bill_expense
 
-        bill_product: str | Unset = UNSET
-        if not isinstance(self.bill_product, Unset):
+        bill_product: None | str | Unset
+        if isinstance(self.bill_product, Unset):
+            bill_product = UNSET
+        elif isinstance(self.bill_product, BoardBillProduct):
             bill_product = self.bill_product.value
+        else:
+            bill_product = self.bill_product
 
         bill_ticket_separately_flag: bool | None | Unset
         if isinstance(self.bill_ticket_separately_flag, Unset):
@@ -248,9 +260,13 @@ class Board:
         else:
             bill_tickets_after_closed_flag = self.bill_tickets_after_closed_flag
 
-        bill_time: str | Unset = UNSET
-        if not isinstance(self.bill_time, Unset):
+        bill_time: None | str | Unset
+        if isinstance(self.bill_time, Unset):
+            bill_time = UNSET
+        elif isinstance(self.bill_time, BoardBillTime):
             bill_time = self.bill_time.value
+        else:
+            bill_time = self.bill_time
 
         bill_unapproved_time_expense_flag: bool | None | Unset
         if isinstance(self.bill_unapproved_time_expense_flag, Unset):
@@ -400,9 +416,13 @@ class Board:
         else:
             inactive_flag = self.inactive_flag
 
-        internal_analysis_sort: str | Unset = UNSET
-        if not isinstance(self.internal_analysis_sort, Unset):
+        internal_analysis_sort: None | str | Unset
+        if isinstance(self.internal_analysis_sort, Unset):
+            internal_analysis_sort = UNSET
+        elif isinstance(self.internal_analysis_sort, BoardInternalAnalysisSort):
             internal_analysis_sort = self.internal_analysis_sort.value
+        else:
+            internal_analysis_sort = self.internal_analysis_sort
 
         location: dict[str, Any] | None | Unset
         if isinstance(self.location, Unset):
@@ -450,13 +470,21 @@ class Board:
         else:
             override_billing_setup_flag = self.override_billing_setup_flag
 
-        percentage_calculation: str | Unset = UNSET
-        if not isinstance(self.percentage_calculation, Unset):
+        percentage_calculation: None | str | Unset
+        if isinstance(self.percentage_calculation, Unset):
+            percentage_calculation = UNSET
+        elif isinstance(self.percentage_calculation, BoardPercentageCalculation):
             percentage_calculation = self.percentage_calculation.value
+        else:
+            percentage_calculation = self.percentage_calculation
 
-        problem_sort: str | Unset = UNSET
-        if not isinstance(self.problem_sort, Unset):
+        problem_sort: None | str | Unset
+        if isinstance(self.problem_sort, Unset):
+            problem_sort = UNSET
+        elif isinstance(self.problem_sort, BoardProblemSort):
             problem_sort = self.problem_sort.value
+        else:
+            problem_sort = self.problem_sort
 
         project_flag: bool | None | Unset
         if isinstance(self.project_flag, Unset):
@@ -464,9 +492,13 @@ class Board:
         else:
             project_flag = self.project_flag
 
-        resolution_sort: str | Unset = UNSET
-        if not isinstance(self.resolution_sort, Unset):
+        resolution_sort: None | str | Unset
+        if isinstance(self.resolution_sort, Unset):
+            resolution_sort = UNSET
+        elif isinstance(self.resolution_sort, BoardResolutionSort):
             resolution_sort = self.resolution_sort.value
+        else:
+            resolution_sort = self.resolution_sort
 
         resource_template: dict[str, Any] | None | Unset
         if isinstance(self.resource_template, Unset):
@@ -747,12 +779,22 @@ class Board:
 
         field_info = _parse_field_info(d.pop("_info", UNSET))
 
-        _all_sort = d.pop("allSort", UNSET)
-        all_sort: BoardAllSort | Unset
-        if isinstance(_all_sort, Unset):
-            all_sort = UNSET
-        else:
-            all_sort = BoardAllSort(_all_sort)
+        def _parse_all_sort(data: object) -> BoardAllSort | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                all_sort_type_1 = BoardAllSort(data)
+
+                return all_sort_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardAllSort | None | Unset, data)
+
+        all_sort = _parse_all_sort(d.pop("allSort", UNSET))
 
         def _parse_auto_assign_limit_amount(data: object) -> int | None | Unset:
             if data is None:
@@ -835,19 +877,39 @@ class Board:
 
         auto_close_status = _parse_auto_close_status(d.pop("autoCloseStatus", UNSET))
 
-        _bill_expense = d.pop("billExpense", UNSET)
-        bill_expense: BoardBillExpense | Unset
-        if isinstance(_bill_expense, Unset):
-            bill_expense = UNSET
-        else:
-            bill_expense = BoardBillExpense(_bill_expense)
+        def _parse_bill_expense(data: object) -> BoardBillExpense | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                bill_expense_type_1 = BoardBillExpense(data)
 
-        _bill_product = d.pop("billProduct", UNSET)
-        bill_product: BoardBillProduct | Unset
-        if isinstance(_bill_product, Unset):
-            bill_product = UNSET
-        else:
-            bill_product = BoardBillProduct(_bill_product)
+                return bill_expense_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardBillExpense | None | Unset, data)
+
+        bill_expense = _parse_bill_expense(d.pop("billExpense", UNSET))
+
+        def _parse_bill_product(data: object) -> BoardBillProduct | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                bill_product_type_1 = BoardBillProduct(data)
+
+                return bill_product_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardBillProduct | None | Unset, data)
+
+        bill_product = _parse_bill_product(d.pop("billProduct", UNSET))
 
         def _parse_bill_ticket_separately_flag(data: object) -> bool | None | Unset:
             if data is None:
@@ -871,12 +933,22 @@ class Board:
             d.pop("billTicketsAfterClosedFlag", UNSET)
         )
 
-        _bill_time = d.pop("billTime", UNSET)
-        bill_time: BoardBillTime | Unset
-        if isinstance(_bill_time, Unset):
-            bill_time = UNSET
-        else:
-            bill_time = BoardBillTime(_bill_time)
+        def _parse_bill_time(data: object) -> BoardBillTime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                bill_time_type_1 = BoardBillTime(data)
+
+                return bill_time_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardBillTime | None | Unset, data)
+
+        bill_time = _parse_bill_time(d.pop("billTime", UNSET))
 
         def _parse_bill_unapproved_time_expense_flag(data: object) -> bool | None | Unset:
             if data is None:
@@ -1158,12 +1230,22 @@ class Board:
 
         inactive_flag = _parse_inactive_flag(d.pop("inactiveFlag", UNSET))
 
-        _internal_analysis_sort = d.pop("internalAnalysisSort", UNSET)
-        internal_analysis_sort: BoardInternalAnalysisSort | Unset
-        if isinstance(_internal_analysis_sort, Unset):
-            internal_analysis_sort = UNSET
-        else:
-            internal_analysis_sort = BoardInternalAnalysisSort(_internal_analysis_sort)
+        def _parse_internal_analysis_sort(data: object) -> BoardInternalAnalysisSort | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                internal_analysis_sort_type_1 = BoardInternalAnalysisSort(data)
+
+                return internal_analysis_sort_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardInternalAnalysisSort | None | Unset, data)
+
+        internal_analysis_sort = _parse_internal_analysis_sort(d.pop("internalAnalysisSort", UNSET))
 
         def _parse_location(data: object) -> None | SystemLocationReference | Unset:
             if data is None:
@@ -1248,19 +1330,43 @@ class Board:
             d.pop("overrideBillingSetupFlag", UNSET)
         )
 
-        _percentage_calculation = d.pop("percentageCalculation", UNSET)
-        percentage_calculation: BoardPercentageCalculation | Unset
-        if isinstance(_percentage_calculation, Unset):
-            percentage_calculation = UNSET
-        else:
-            percentage_calculation = BoardPercentageCalculation(_percentage_calculation)
+        def _parse_percentage_calculation(
+            data: object,
+        ) -> BoardPercentageCalculation | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                percentage_calculation_type_1 = BoardPercentageCalculation(data)
 
-        _problem_sort = d.pop("problemSort", UNSET)
-        problem_sort: BoardProblemSort | Unset
-        if isinstance(_problem_sort, Unset):
-            problem_sort = UNSET
-        else:
-            problem_sort = BoardProblemSort(_problem_sort)
+                return percentage_calculation_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardPercentageCalculation | None | Unset, data)
+
+        percentage_calculation = _parse_percentage_calculation(
+            d.pop("percentageCalculation", UNSET)
+        )
+
+        def _parse_problem_sort(data: object) -> BoardProblemSort | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                problem_sort_type_1 = BoardProblemSort(data)
+
+                return problem_sort_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardProblemSort | None | Unset, data)
+
+        problem_sort = _parse_problem_sort(d.pop("problemSort", UNSET))
 
         def _parse_project_flag(data: object) -> bool | None | Unset:
             if data is None:
@@ -1271,12 +1377,22 @@ class Board:
 
         project_flag = _parse_project_flag(d.pop("projectFlag", UNSET))
 
-        _resolution_sort = d.pop("resolutionSort", UNSET)
-        resolution_sort: BoardResolutionSort | Unset
-        if isinstance(_resolution_sort, Unset):
-            resolution_sort = UNSET
-        else:
-            resolution_sort = BoardResolutionSort(_resolution_sort)
+        def _parse_resolution_sort(data: object) -> BoardResolutionSort | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                resolution_sort_type_1 = BoardResolutionSort(data)
+
+                return resolution_sort_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardResolutionSort | None | Unset, data)
+
+        resolution_sort = _parse_resolution_sort(d.pop("resolutionSort", UNSET))
 
         def _parse_resource_template(data: object) -> None | ServiceEmailTemplateReference | Unset:
             if data is None:

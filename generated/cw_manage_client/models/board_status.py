@@ -34,7 +34,7 @@ class BoardStatus:
         default_flag (bool | None | Unset):
         display_on_board (bool | None | Unset):
         email_template (None | ServiceEmailTemplateReference | Unset):
-        escalation_status (BoardStatusEscalationStatus | Unset):
+        escalation_status (BoardStatusEscalationStatus | None | Unset):
         grand_parent_connect_wise_id (None | str | Unset):
         grand_parent_id (int | None | Unset):
         id (int | None | Unset):
@@ -59,7 +59,7 @@ class BoardStatus:
     default_flag: bool | None | Unset = UNSET
     display_on_board: bool | None | Unset = UNSET
     email_template: None | ServiceEmailTemplateReference | Unset = UNSET
-    escalation_status: BoardStatusEscalationStatus | Unset = UNSET
+    escalation_status: BoardStatusEscalationStatus | None | Unset = UNSET
     grand_parent_connect_wise_id: None | str | Unset = UNSET
     grand_parent_id: int | None | Unset = UNSET
     id: int | None | Unset = UNSET
@@ -141,9 +141,13 @@ class BoardStatus:
         else:
             email_template = self.email_template
 
-        escalation_status: str | Unset = UNSET
-        if not isinstance(self.escalation_status, Unset):
+        escalation_status: None | str | Unset
+        if isinstance(self.escalation_status, Unset):
+            escalation_status = UNSET
+        elif isinstance(self.escalation_status, BoardStatusEscalationStatus):
             escalation_status = self.escalation_status.value
+        else:
+            escalation_status = self.escalation_status
 
         grand_parent_connect_wise_id: None | str | Unset
         if isinstance(self.grand_parent_connect_wise_id, Unset):
@@ -393,12 +397,22 @@ class BoardStatus:
 
         email_template = _parse_email_template(d.pop("emailTemplate", UNSET))
 
-        _escalation_status = d.pop("escalationStatus", UNSET)
-        escalation_status: BoardStatusEscalationStatus | Unset
-        if isinstance(_escalation_status, Unset):
-            escalation_status = UNSET
-        else:
-            escalation_status = BoardStatusEscalationStatus(_escalation_status)
+        def _parse_escalation_status(data: object) -> BoardStatusEscalationStatus | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                escalation_status_type_1 = BoardStatusEscalationStatus(data)
+
+                return escalation_status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardStatusEscalationStatus | None | Unset, data)
+
+        escalation_status = _parse_escalation_status(d.pop("escalationStatus", UNSET))
 
         def _parse_grand_parent_connect_wise_id(data: object) -> None | str | Unset:
             if data is None:

@@ -28,7 +28,7 @@ class BoardType:
     Attributes:
         field_info (None | RecordInfo | Unset):
         board (BoardReference | None | Unset):
-        category (BoardTypeCategory | Unset):
+        category (BoardTypeCategory | None | Unset):
         default_flag (bool | None | Unset):
         department (None | SystemDepartmentReference | Unset):
         id (int | None | Unset):
@@ -43,7 +43,7 @@ class BoardType:
 
     field_info: None | RecordInfo | Unset = UNSET
     board: BoardReference | None | Unset = UNSET
-    category: BoardTypeCategory | Unset = UNSET
+    category: BoardTypeCategory | None | Unset = UNSET
     default_flag: bool | None | Unset = UNSET
     department: None | SystemDepartmentReference | Unset = UNSET
     id: int | None | Unset = UNSET
@@ -73,9 +73,13 @@ class BoardType:
         else:
             board = self.board
 
-        category: str | Unset = UNSET
-        if not isinstance(self.category, Unset):
+        category: None | str | Unset
+        if isinstance(self.category, Unset):
+            category = UNSET
+        elif isinstance(self.category, BoardTypeCategory):
             category = self.category.value
+        else:
+            category = self.category
 
         default_flag: bool | None | Unset
         if isinstance(self.default_flag, Unset):
@@ -215,12 +219,22 @@ class BoardType:
 
         board = _parse_board(d.pop("board", UNSET))
 
-        _category = d.pop("category", UNSET)
-        category: BoardTypeCategory | Unset
-        if isinstance(_category, Unset):
-            category = UNSET
-        else:
-            category = BoardTypeCategory(_category)
+        def _parse_category(data: object) -> BoardTypeCategory | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                category_type_1 = BoardTypeCategory(data)
+
+                return category_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BoardTypeCategory | None | Unset, data)
+
+        category = _parse_category(d.pop("category", UNSET))
 
         def _parse_default_flag(data: object) -> bool | None | Unset:
             if data is None:

@@ -19,7 +19,7 @@ class ConfigurationQuestion:
     Attributes:
         answer (Any | Unset):
         answer_id (int | None | Unset):
-        field_type (ConfigurationQuestionFieldType | Unset):
+        field_type (ConfigurationQuestionFieldType | None | Unset):
         number_of_decimals (int | None | Unset):
         question (None | str | Unset):
         question_id (int | None | Unset):
@@ -29,7 +29,7 @@ class ConfigurationQuestion:
 
     answer: Any | Unset = UNSET
     answer_id: int | None | Unset = UNSET
-    field_type: ConfigurationQuestionFieldType | Unset = UNSET
+    field_type: ConfigurationQuestionFieldType | None | Unset = UNSET
     number_of_decimals: int | None | Unset = UNSET
     question: None | str | Unset = UNSET
     question_id: int | None | Unset = UNSET
@@ -46,9 +46,13 @@ class ConfigurationQuestion:
         else:
             answer_id = self.answer_id
 
-        field_type: str | Unset = UNSET
-        if not isinstance(self.field_type, Unset):
+        field_type: None | str | Unset
+        if isinstance(self.field_type, Unset):
+            field_type = UNSET
+        elif isinstance(self.field_type, ConfigurationQuestionFieldType):
             field_type = self.field_type.value
+        else:
+            field_type = self.field_type
 
         number_of_decimals: int | None | Unset
         if isinstance(self.number_of_decimals, Unset):
@@ -116,12 +120,22 @@ class ConfigurationQuestion:
 
         answer_id = _parse_answer_id(d.pop("answerId", UNSET))
 
-        _field_type = d.pop("fieldType", UNSET)
-        field_type: ConfigurationQuestionFieldType | Unset
-        if isinstance(_field_type, Unset):
-            field_type = UNSET
-        else:
-            field_type = ConfigurationQuestionFieldType(_field_type)
+        def _parse_field_type(data: object) -> ConfigurationQuestionFieldType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                field_type_type_1 = ConfigurationQuestionFieldType(data)
+
+                return field_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConfigurationQuestionFieldType | None | Unset, data)
+
+        field_type = _parse_field_type(d.pop("fieldType", UNSET))
 
         def _parse_number_of_decimals(data: object) -> int | None | Unset:
             if data is None:

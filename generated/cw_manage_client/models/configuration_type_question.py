@@ -29,8 +29,8 @@ class ConfigurationTypeQuestion:
     Attributes:
         field_info (None | RecordInfo | Unset):
         configuration_type (ConfigurationTypeReference | None | Unset):
-        entry_type (ConfigurationTypeQuestionEntryType | Unset):
-        field_type (ConfigurationTypeQuestionFieldType | Unset):
+        entry_type (ConfigurationTypeQuestionEntryType | None | Unset):
+        field_type (ConfigurationTypeQuestionFieldType | None | Unset):
         id (int | None | Unset):
         inactive_flag (bool | None | Unset):
         number_of_decimals (int | None | Unset):
@@ -41,8 +41,8 @@ class ConfigurationTypeQuestion:
 
     field_info: None | RecordInfo | Unset = UNSET
     configuration_type: ConfigurationTypeReference | None | Unset = UNSET
-    entry_type: ConfigurationTypeQuestionEntryType | Unset = UNSET
-    field_type: ConfigurationTypeQuestionFieldType | Unset = UNSET
+    entry_type: ConfigurationTypeQuestionEntryType | None | Unset = UNSET
+    field_type: ConfigurationTypeQuestionFieldType | None | Unset = UNSET
     id: int | None | Unset = UNSET
     inactive_flag: bool | None | Unset = UNSET
     number_of_decimals: int | None | Unset = UNSET
@@ -68,13 +68,21 @@ class ConfigurationTypeQuestion:
         else:
             configuration_type = self.configuration_type
 
-        entry_type: str | Unset = UNSET
-        if not isinstance(self.entry_type, Unset):
+        entry_type: None | str | Unset
+        if isinstance(self.entry_type, Unset):
+            entry_type = UNSET
+        elif isinstance(self.entry_type, ConfigurationTypeQuestionEntryType):
             entry_type = self.entry_type.value
+        else:
+            entry_type = self.entry_type
 
-        field_type: str | Unset = UNSET
-        if not isinstance(self.field_type, Unset):
+        field_type: None | str | Unset
+        if isinstance(self.field_type, Unset):
+            field_type = UNSET
+        elif isinstance(self.field_type, ConfigurationTypeQuestionFieldType):
             field_type = self.field_type.value
+        else:
+            field_type = self.field_type
 
         id: int | None | Unset
         if isinstance(self.id, Unset):
@@ -176,19 +184,39 @@ class ConfigurationTypeQuestion:
 
         configuration_type = _parse_configuration_type(d.pop("configurationType", UNSET))
 
-        _entry_type = d.pop("entryType", UNSET)
-        entry_type: ConfigurationTypeQuestionEntryType | Unset
-        if isinstance(_entry_type, Unset):
-            entry_type = UNSET
-        else:
-            entry_type = ConfigurationTypeQuestionEntryType(_entry_type)
+        def _parse_entry_type(data: object) -> ConfigurationTypeQuestionEntryType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                entry_type_type_1 = ConfigurationTypeQuestionEntryType(data)
 
-        _field_type = d.pop("fieldType", UNSET)
-        field_type: ConfigurationTypeQuestionFieldType | Unset
-        if isinstance(_field_type, Unset):
-            field_type = UNSET
-        else:
-            field_type = ConfigurationTypeQuestionFieldType(_field_type)
+                return entry_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConfigurationTypeQuestionEntryType | None | Unset, data)
+
+        entry_type = _parse_entry_type(d.pop("entryType", UNSET))
+
+        def _parse_field_type(data: object) -> ConfigurationTypeQuestionFieldType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                field_type_type_1 = ConfigurationTypeQuestionFieldType(data)
+
+                return field_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConfigurationTypeQuestionFieldType | None | Unset, data)
+
+        field_type = _parse_field_type(d.pop("fieldType", UNSET))
 
         def _parse_id(data: object) -> int | None | Unset:
             if data is None:

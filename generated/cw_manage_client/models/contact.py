@@ -58,7 +58,7 @@ class Contact:
         disable_portal_login_flag (bool | None | Unset):
         facebook_url (None | str | Unset):
         first_name (None | str | Unset):
-        gender (ContactGender | Unset):
+        gender (ContactGender | None | Unset):
         id (int | None | Unset):
         ignore_duplicates (bool | None | Unset):
         inactive_flag (bool | None | Unset):
@@ -72,7 +72,7 @@ class Contact:
         photo (DocumentReference | None | Unset):
         portal_password (None | str | Unset):
         portal_security_level (int | None | Unset):
-        presence (ContactPresence | Unset):
+        presence (ContactPresence | None | Unset):
         relationship (None | RelationshipReference | Unset):
         relationship_override (None | str | Unset):
         school (None | str | Unset):
@@ -122,7 +122,7 @@ class Contact:
     disable_portal_login_flag: bool | None | Unset = UNSET
     facebook_url: None | str | Unset = UNSET
     first_name: None | str | Unset = UNSET
-    gender: ContactGender | Unset = UNSET
+    gender: ContactGender | None | Unset = UNSET
     id: int | None | Unset = UNSET
     ignore_duplicates: bool | None | Unset = UNSET
     inactive_flag: bool | None | Unset = UNSET
@@ -136,7 +136,7 @@ class Contact:
     photo: DocumentReference | None | Unset = UNSET
     portal_password: None | str | Unset = UNSET
     portal_security_level: int | None | Unset = UNSET
-    presence: ContactPresence | Unset = UNSET
+    presence: ContactPresence | None | Unset = UNSET
     relationship: None | RelationshipReference | Unset = UNSET
     relationship_override: None | str | Unset = UNSET
     school: None | str | Unset = UNSET
@@ -331,9 +331,13 @@ class Contact:
         else:
             first_name = self.first_name
 
-        gender: str | Unset = UNSET
-        if not isinstance(self.gender, Unset):
+        gender: None | str | Unset
+        if isinstance(self.gender, Unset):
+            gender = UNSET
+        elif isinstance(self.gender, ContactGender):
             gender = self.gender.value
+        else:
+            gender = self.gender
 
         id: int | None | Unset
         if isinstance(self.id, Unset):
@@ -422,9 +426,13 @@ class Contact:
         else:
             portal_security_level = self.portal_security_level
 
-        presence: str | Unset = UNSET
-        if not isinstance(self.presence, Unset):
+        presence: None | str | Unset
+        if isinstance(self.presence, Unset):
+            presence = UNSET
+        elif isinstance(self.presence, ContactPresence):
             presence = self.presence.value
+        else:
+            presence = self.presence
 
         relationship: dict[str, Any] | None | Unset
         if isinstance(self.relationship, Unset):
@@ -1013,12 +1021,22 @@ class Contact:
 
         first_name = _parse_first_name(d.pop("firstName", UNSET))
 
-        _gender = d.pop("gender", UNSET)
-        gender: ContactGender | Unset
-        if isinstance(_gender, Unset):
-            gender = UNSET
-        else:
-            gender = ContactGender(_gender)
+        def _parse_gender(data: object) -> ContactGender | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                gender_type_1 = ContactGender(data)
+
+                return gender_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ContactGender | None | Unset, data)
+
+        gender = _parse_gender(d.pop("gender", UNSET))
 
         def _parse_id(data: object) -> int | None | Unset:
             if data is None:
@@ -1169,12 +1187,22 @@ class Contact:
 
         portal_security_level = _parse_portal_security_level(d.pop("portalSecurityLevel", UNSET))
 
-        _presence = d.pop("presence", UNSET)
-        presence: ContactPresence | Unset
-        if isinstance(_presence, Unset):
-            presence = UNSET
-        else:
-            presence = ContactPresence(_presence)
+        def _parse_presence(data: object) -> ContactPresence | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                presence_type_1 = ContactPresence(data)
+
+                return presence_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ContactPresence | None | Unset, data)
+
+        presence = _parse_presence(d.pop("presence", UNSET))
 
         def _parse_relationship(data: object) -> None | RelationshipReference | Unset:
             if data is None:

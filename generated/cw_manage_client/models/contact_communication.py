@@ -26,7 +26,7 @@ class ContactCommunication:
     """
     Attributes:
         field_info (None | RecordInfo | Unset):
-        communication_type (ContactCommunicationCommunicationType | Unset):
+        communication_type (ContactCommunicationCommunicationType | None | Unset):
         contact_id (int | None | Unset):
         default_flag (bool | None | Unset):
         domain (None | str | Unset):
@@ -38,7 +38,7 @@ class ContactCommunication:
     """
 
     field_info: None | RecordInfo | Unset = UNSET
-    communication_type: ContactCommunicationCommunicationType | Unset = UNSET
+    communication_type: ContactCommunicationCommunicationType | None | Unset = UNSET
     contact_id: int | None | Unset = UNSET
     default_flag: bool | None | Unset = UNSET
     domain: None | str | Unset = UNSET
@@ -58,9 +58,13 @@ class ContactCommunication:
         else:
             field_info = self.field_info
 
-        communication_type: str | Unset = UNSET
-        if not isinstance(self.communication_type, Unset):
+        communication_type: None | str | Unset
+        if isinstance(self.communication_type, Unset):
+            communication_type = UNSET
+        elif isinstance(self.communication_type, ContactCommunicationCommunicationType):
             communication_type = self.communication_type.value
+        else:
+            communication_type = self.communication_type
 
         contact_id: int | None | Unset
         if isinstance(self.contact_id, Unset):
@@ -161,12 +165,24 @@ class ContactCommunication:
 
         field_info = _parse_field_info(d.pop("_info", UNSET))
 
-        _communication_type = d.pop("communicationType", UNSET)
-        communication_type: ContactCommunicationCommunicationType | Unset
-        if isinstance(_communication_type, Unset):
-            communication_type = UNSET
-        else:
-            communication_type = ContactCommunicationCommunicationType(_communication_type)
+        def _parse_communication_type(
+            data: object,
+        ) -> ContactCommunicationCommunicationType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                communication_type_type_1 = ContactCommunicationCommunicationType(data)
+
+                return communication_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ContactCommunicationCommunicationType | None | Unset, data)
+
+        communication_type = _parse_communication_type(d.pop("communicationType", UNSET))
 
         def _parse_contact_id(data: object) -> int | None | Unset:
             if data is None:

@@ -23,7 +23,7 @@ T = TypeVar("T", bound="ContactCommunicationItem")
 class ContactCommunicationItem:
     """
     Attributes:
-        communication_type (ContactCommunicationItemCommunicationType | Unset):
+        communication_type (ContactCommunicationItemCommunicationType | None | Unset):
         default_flag (bool | None | Unset):
         domain (None | str | Unset):
         extension (None | str | Unset):
@@ -32,7 +32,7 @@ class ContactCommunicationItem:
         value (None | str | Unset):
     """
 
-    communication_type: ContactCommunicationItemCommunicationType | Unset = UNSET
+    communication_type: ContactCommunicationItemCommunicationType | None | Unset = UNSET
     default_flag: bool | None | Unset = UNSET
     domain: None | str | Unset = UNSET
     extension: None | str | Unset = UNSET
@@ -42,9 +42,13 @@ class ContactCommunicationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        communication_type: str | Unset = UNSET
-        if not isinstance(self.communication_type, Unset):
+        communication_type: None | str | Unset
+        if isinstance(self.communication_type, Unset):
+            communication_type = UNSET
+        elif isinstance(self.communication_type, ContactCommunicationItemCommunicationType):
             communication_type = self.communication_type.value
+        else:
+            communication_type = self.communication_type
 
         default_flag: bool | None | Unset
         if isinstance(self.default_flag, Unset):
@@ -107,12 +111,25 @@ class ContactCommunicationItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _communication_type = d.pop("communicationType", UNSET)
-        communication_type: ContactCommunicationItemCommunicationType | Unset
-        if isinstance(_communication_type, Unset):
-            communication_type = UNSET
-        else:
-            communication_type = ContactCommunicationItemCommunicationType(_communication_type)
+
+        def _parse_communication_type(
+            data: object,
+        ) -> ContactCommunicationItemCommunicationType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                communication_type_type_1 = ContactCommunicationItemCommunicationType(data)
+
+                return communication_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ContactCommunicationItemCommunicationType | None | Unset, data)
+
+        communication_type = _parse_communication_type(d.pop("communicationType", UNSET))
 
         def _parse_default_flag(data: object) -> bool | None | Unset:
             if data is None:

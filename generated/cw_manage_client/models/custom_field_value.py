@@ -20,19 +20,19 @@ class CustomFieldValue:
     Attributes:
         caption (None | str | Unset):
         connect_wise_id (None | str | Unset):
-        entry_method (CustomFieldValueEntryMethod | Unset):
+        entry_method (CustomFieldValueEntryMethod | None | Unset):
         id (int | None | Unset):
         number_of_decimals (int | None | Unset):
-        type_ (CustomFieldValueType | Unset):
+        type_ (CustomFieldValueType | None | Unset):
         value (Any | Unset):
     """
 
     caption: None | str | Unset = UNSET
     connect_wise_id: None | str | Unset = UNSET
-    entry_method: CustomFieldValueEntryMethod | Unset = UNSET
+    entry_method: CustomFieldValueEntryMethod | None | Unset = UNSET
     id: int | None | Unset = UNSET
     number_of_decimals: int | None | Unset = UNSET
-    type_: CustomFieldValueType | Unset = UNSET
+    type_: CustomFieldValueType | None | Unset = UNSET
     value: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -49,9 +49,13 @@ class CustomFieldValue:
         else:
             connect_wise_id = self.connect_wise_id
 
-        entry_method: str | Unset = UNSET
-        if not isinstance(self.entry_method, Unset):
+        entry_method: None | str | Unset
+        if isinstance(self.entry_method, Unset):
+            entry_method = UNSET
+        elif isinstance(self.entry_method, CustomFieldValueEntryMethod):
             entry_method = self.entry_method.value
+        else:
+            entry_method = self.entry_method
 
         id: int | None | Unset
         if isinstance(self.id, Unset):
@@ -65,9 +69,13 @@ class CustomFieldValue:
         else:
             number_of_decimals = self.number_of_decimals
 
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
+        type_: None | str | Unset
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        elif isinstance(self.type_, CustomFieldValueType):
             type_ = self.type_.value
+        else:
+            type_ = self.type_
 
         value = self.value
 
@@ -113,12 +121,22 @@ class CustomFieldValue:
 
         connect_wise_id = _parse_connect_wise_id(d.pop("connectWiseId", UNSET))
 
-        _entry_method = d.pop("entryMethod", UNSET)
-        entry_method: CustomFieldValueEntryMethod | Unset
-        if isinstance(_entry_method, Unset):
-            entry_method = UNSET
-        else:
-            entry_method = CustomFieldValueEntryMethod(_entry_method)
+        def _parse_entry_method(data: object) -> CustomFieldValueEntryMethod | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                entry_method_type_1 = CustomFieldValueEntryMethod(data)
+
+                return entry_method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CustomFieldValueEntryMethod | None | Unset, data)
+
+        entry_method = _parse_entry_method(d.pop("entryMethod", UNSET))
 
         def _parse_id(data: object) -> int | None | Unset:
             if data is None:
@@ -138,12 +156,22 @@ class CustomFieldValue:
 
         number_of_decimals = _parse_number_of_decimals(d.pop("numberOfDecimals", UNSET))
 
-        _type_ = d.pop("type", UNSET)
-        type_: CustomFieldValueType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = CustomFieldValueType(_type_)
+        def _parse_type_(data: object) -> CustomFieldValueType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                type_type_1 = CustomFieldValueType(data)
+
+                return type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CustomFieldValueType | None | Unset, data)
+
+        type_ = _parse_type_(d.pop("type", UNSET))
 
         value = d.pop("value", UNSET)
 

@@ -23,22 +23,22 @@ class Priority:
     """
     Attributes:
         field_info (None | RecordInfo | Unset):
-        color (PriorityColor | Unset):
+        color (None | PriorityColor | Unset):
         default_flag (bool | None | Unset):
         id (int | None | Unset):
         image_link (None | str | Unset):
-        level (PriorityLevel | Unset):
+        level (None | PriorityLevel | Unset):
         name (None | str | Unset):  Max length: 50;
         sort_order (int | None | Unset):
         urgency_sort_order (None | str | Unset):
     """
 
     field_info: None | RecordInfo | Unset = UNSET
-    color: PriorityColor | Unset = UNSET
+    color: None | PriorityColor | Unset = UNSET
     default_flag: bool | None | Unset = UNSET
     id: int | None | Unset = UNSET
     image_link: None | str | Unset = UNSET
-    level: PriorityLevel | Unset = UNSET
+    level: None | PriorityLevel | Unset = UNSET
     name: None | str | Unset = UNSET
     sort_order: int | None | Unset = UNSET
     urgency_sort_order: None | str | Unset = UNSET
@@ -53,9 +53,13 @@ class Priority:
         else:
             field_info = self.field_info
 
-        color: str | Unset = UNSET
-        if not isinstance(self.color, Unset):
+        color: None | str | Unset
+        if isinstance(self.color, Unset):
+            color = UNSET
+        elif isinstance(self.color, PriorityColor):
             color = self.color.value
+        else:
+            color = self.color
 
         default_flag: bool | None | Unset
         if isinstance(self.default_flag, Unset):
@@ -75,9 +79,13 @@ class Priority:
         else:
             image_link = self.image_link
 
-        level: str | Unset = UNSET
-        if not isinstance(self.level, Unset):
+        level: None | str | Unset
+        if isinstance(self.level, Unset):
+            level = UNSET
+        elif isinstance(self.level, PriorityLevel):
             level = self.level.value
+        else:
+            level = self.level
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -142,12 +150,22 @@ class Priority:
 
         field_info = _parse_field_info(d.pop("_info", UNSET))
 
-        _color = d.pop("color", UNSET)
-        color: PriorityColor | Unset
-        if isinstance(_color, Unset):
-            color = UNSET
-        else:
-            color = PriorityColor(_color)
+        def _parse_color(data: object) -> None | PriorityColor | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                color_type_1 = PriorityColor(data)
+
+                return color_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PriorityColor | Unset, data)
+
+        color = _parse_color(d.pop("color", UNSET))
 
         def _parse_default_flag(data: object) -> bool | None | Unset:
             if data is None:
@@ -176,12 +194,22 @@ class Priority:
 
         image_link = _parse_image_link(d.pop("imageLink", UNSET))
 
-        _level = d.pop("level", UNSET)
-        level: PriorityLevel | Unset
-        if isinstance(_level, Unset):
-            level = UNSET
-        else:
-            level = PriorityLevel(_level)
+        def _parse_level(data: object) -> None | PriorityLevel | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                level_type_1 = PriorityLevel(data)
+
+                return level_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PriorityLevel | Unset, data)
+
+        level = _parse_level(d.pop("level", UNSET))
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:

@@ -25,14 +25,14 @@ class ServiceLocation:
         default_flag (bool | None | Unset):
         id (int | None | Unset):
         name (None | str | Unset):  Max length: 30;
-        where (ServiceLocationWhere | Unset):
+        where (None | ServiceLocationWhere | Unset):
     """
 
     field_info: None | RecordInfo | Unset = UNSET
     default_flag: bool | None | Unset = UNSET
     id: int | None | Unset = UNSET
     name: None | str | Unset = UNSET
-    where: ServiceLocationWhere | Unset = UNSET
+    where: None | ServiceLocationWhere | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,9 +62,13 @@ class ServiceLocation:
         else:
             name = self.name
 
-        where: str | Unset = UNSET
-        if not isinstance(self.where, Unset):
+        where: None | str | Unset
+        if isinstance(self.where, Unset):
+            where = UNSET
+        elif isinstance(self.where, ServiceLocationWhere):
             where = self.where.value
+        else:
+            where = self.where
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -130,12 +134,22 @@ class ServiceLocation:
 
         name = _parse_name(d.pop("name", UNSET))
 
-        _where = d.pop("where", UNSET)
-        where: ServiceLocationWhere | Unset
-        if isinstance(_where, Unset):
-            where = UNSET
-        else:
-            where = ServiceLocationWhere(_where)
+        def _parse_where(data: object) -> None | ServiceLocationWhere | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                where_type_1 = ServiceLocationWhere(data)
+
+                return where_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ServiceLocationWhere | Unset, data)
+
+        where = _parse_where(d.pop("where", UNSET))
 
         service_location = cls(
             field_info=field_info,

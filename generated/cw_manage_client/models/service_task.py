@@ -25,7 +25,7 @@ class ServiceTask:
     """
     Attributes:
         field_info (None | RecordInfo | Unset):
-        child_schedule_action (ServiceTaskChildScheduleAction | Unset):
+        child_schedule_action (None | ServiceTaskChildScheduleAction | Unset):
         child_ticket_id (int | None | Unset):
         closed_flag (bool | None | Unset):
         code (None | ServiceCodeReference | Unset):
@@ -40,7 +40,7 @@ class ServiceTask:
     """
 
     field_info: None | RecordInfo | Unset = UNSET
-    child_schedule_action: ServiceTaskChildScheduleAction | Unset = UNSET
+    child_schedule_action: None | ServiceTaskChildScheduleAction | Unset = UNSET
     child_ticket_id: int | None | Unset = UNSET
     closed_flag: bool | None | Unset = UNSET
     code: None | ServiceCodeReference | Unset = UNSET
@@ -63,9 +63,13 @@ class ServiceTask:
         else:
             field_info = self.field_info
 
-        child_schedule_action: str | Unset = UNSET
-        if not isinstance(self.child_schedule_action, Unset):
+        child_schedule_action: None | str | Unset
+        if isinstance(self.child_schedule_action, Unset):
+            child_schedule_action = UNSET
+        elif isinstance(self.child_schedule_action, ServiceTaskChildScheduleAction):
             child_schedule_action = self.child_schedule_action.value
+        else:
+            child_schedule_action = self.child_schedule_action
 
         child_ticket_id: int | None | Unset
         if isinstance(self.child_ticket_id, Unset):
@@ -192,12 +196,24 @@ class ServiceTask:
 
         field_info = _parse_field_info(d.pop("_info", UNSET))
 
-        _child_schedule_action = d.pop("childScheduleAction", UNSET)
-        child_schedule_action: ServiceTaskChildScheduleAction | Unset
-        if isinstance(_child_schedule_action, Unset):
-            child_schedule_action = UNSET
-        else:
-            child_schedule_action = ServiceTaskChildScheduleAction(_child_schedule_action)
+        def _parse_child_schedule_action(
+            data: object,
+        ) -> None | ServiceTaskChildScheduleAction | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                child_schedule_action_type_1 = ServiceTaskChildScheduleAction(data)
+
+                return child_schedule_action_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ServiceTaskChildScheduleAction | Unset, data)
+
+        child_schedule_action = _parse_child_schedule_action(d.pop("childScheduleAction", UNSET))
 
         def _parse_child_ticket_id(data: object) -> int | None | Unset:
             if data is None:

@@ -35,7 +35,7 @@ class ServiceTicketNote:
         issue_flag (bool | None | Unset):
         member (MemberReference | None | Unset):
         merged_flag (bool | None | Unset):
-        note_type (ServiceTicketNoteNoteType | Unset):
+        note_type (None | ServiceTicketNoteNoteType | Unset):
         original_author (None | str | Unset):
         resolution_flag (bool | None | Unset):
         text (None | str | Unset):
@@ -55,7 +55,7 @@ class ServiceTicketNote:
     issue_flag: bool | None | Unset = UNSET
     member: MemberReference | None | Unset = UNSET
     merged_flag: bool | None | Unset = UNSET
-    note_type: ServiceTicketNoteNoteType | Unset = UNSET
+    note_type: None | ServiceTicketNoteNoteType | Unset = UNSET
     original_author: None | str | Unset = UNSET
     resolution_flag: bool | None | Unset = UNSET
     text: None | str | Unset = UNSET
@@ -137,9 +137,13 @@ class ServiceTicketNote:
         else:
             merged_flag = self.merged_flag
 
-        note_type: str | Unset = UNSET
-        if not isinstance(self.note_type, Unset):
+        note_type: None | str | Unset
+        if isinstance(self.note_type, Unset):
+            note_type = UNSET
+        elif isinstance(self.note_type, ServiceTicketNoteNoteType):
             note_type = self.note_type.value
+        else:
+            note_type = self.note_type
 
         original_author: None | str | Unset
         if isinstance(self.original_author, Unset):
@@ -350,12 +354,22 @@ class ServiceTicketNote:
 
         merged_flag = _parse_merged_flag(d.pop("mergedFlag", UNSET))
 
-        _note_type = d.pop("noteType", UNSET)
-        note_type: ServiceTicketNoteNoteType | Unset
-        if isinstance(_note_type, Unset):
-            note_type = UNSET
-        else:
-            note_type = ServiceTicketNoteNoteType(_note_type)
+        def _parse_note_type(data: object) -> None | ServiceTicketNoteNoteType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                note_type_type_1 = ServiceTicketNoteNoteType(data)
+
+                return note_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ServiceTicketNoteNoteType | Unset, data)
+
+        note_type = _parse_note_type(d.pop("noteType", UNSET))
 
         def _parse_original_author(data: object) -> None | str | Unset:
             if data is None:

@@ -25,7 +25,7 @@ class SLA:
     Attributes:
         field_info (None | RecordInfo | Unset):
         application_order (int | None | Unset):
-        based_on (SLABasedOn | Unset):
+        based_on (None | SLABasedOn | Unset):
         custom_calendar (CalendarReference | None | Unset):
         default_flag (bool | None | Unset):
         hi_impact_hi_urgency (None | PriorityReference | Unset):
@@ -49,7 +49,7 @@ class SLA:
 
     field_info: None | RecordInfo | Unset = UNSET
     application_order: int | None | Unset = UNSET
-    based_on: SLABasedOn | Unset = UNSET
+    based_on: None | SLABasedOn | Unset = UNSET
     custom_calendar: CalendarReference | None | Unset = UNSET
     default_flag: bool | None | Unset = UNSET
     hi_impact_hi_urgency: None | PriorityReference | Unset = UNSET
@@ -86,9 +86,13 @@ class SLA:
         else:
             application_order = self.application_order
 
-        based_on: str | Unset = UNSET
-        if not isinstance(self.based_on, Unset):
+        based_on: None | str | Unset
+        if isinstance(self.based_on, Unset):
+            based_on = UNSET
+        elif isinstance(self.based_on, SLABasedOn):
             based_on = self.based_on.value
+        else:
+            based_on = self.based_on
 
         custom_calendar: dict[str, Any] | None | Unset
         if isinstance(self.custom_calendar, Unset):
@@ -304,12 +308,22 @@ class SLA:
 
         application_order = _parse_application_order(d.pop("applicationOrder", UNSET))
 
-        _based_on = d.pop("basedOn", UNSET)
-        based_on: SLABasedOn | Unset
-        if isinstance(_based_on, Unset):
-            based_on = UNSET
-        else:
-            based_on = SLABasedOn(_based_on)
+        def _parse_based_on(data: object) -> None | SLABasedOn | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                based_on_type_1 = SLABasedOn(data)
+
+                return based_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SLABasedOn | Unset, data)
+
+        based_on = _parse_based_on(d.pop("basedOn", UNSET))
 
         def _parse_custom_calendar(data: object) -> CalendarReference | None | Unset:
             if data is None:

@@ -68,11 +68,11 @@ class Ticket:
         automatic_email_cc_flag (bool | None | Unset):
         automatic_email_contact_flag (bool | None | Unset):
         automatic_email_resource_flag (bool | None | Unset):
-        bill_expenses (TicketBillExpenses | Unset):
-        bill_products (TicketBillProducts | Unset):
-        bill_time (TicketBillTime | Unset):
+        bill_expenses (None | TicketBillExpenses | Unset):
+        bill_products (None | TicketBillProducts | Unset):
+        bill_time (None | TicketBillTime | Unset):
         billing_amount (float | None | Unset):
-        billing_method (TicketBillingMethod | Unset):
+        billing_method (None | TicketBillingMethod | Unset):
         board (BoardReference | None | Unset):
         budget_hours (float | None | Unset):
         city (None | str | Unset):  Max length: 50;
@@ -109,7 +109,7 @@ class Ticket:
         has_merged_child_ticket_flag (bool | None | Unset):
         hourly_rate (float | None | Unset):
         id (int | None | Unset):
-        impact (TicketImpact | Unset):  Required On Updates;
+        impact (None | TicketImpact | Unset):  Required On Updates;
         initial_description (None | str | Unset):
         initial_description_from (None | str | Unset):
         initial_internal_analysis (None | str | Unset):
@@ -119,7 +119,7 @@ class Ticket:
         item (None | ServiceItemReference | Unset):
         knowledge_base_category_id (int | None | Unset):
         knowledge_base_link_id (int | None | Unset):
-        knowledge_base_link_type (TicketKnowledgeBaseLinkType | Unset):
+        knowledge_base_link_type (None | TicketKnowledgeBaseLinkType | Unset):
         knowledge_base_sub_category_id (int | None | Unset):
         lag_days (int | None | Unset):
         lag_nonworking_days_flag (bool | None | Unset):
@@ -134,10 +134,10 @@ class Ticket:
         po_number (None | str | Unset):  Max length: 50;
         predecessor_closed_flag (bool | None | Unset):
         predecessor_id (int | None | Unset):
-        predecessor_type (TicketPredecessorType | Unset):
+        predecessor_type (None | TicketPredecessorType | Unset):
         priority (None | PriorityReference | Unset):
         process_notifications (bool | None | Unset):
-        record_type (TicketRecordType | Unset):
+        record_type (None | TicketRecordType | Unset):
         request_for_change_flag (bool | None | Unset):
         required_date (datetime.datetime | None | Unset):
         res_plan_minutes (int | None | Unset):
@@ -153,7 +153,7 @@ class Ticket:
         responded_hours (float | None | Unset):
         responded_skipped_minutes (int | None | Unset):
         service_location (None | ServiceLocationReference | Unset):
-        severity (TicketSeverity | Unset):  Required On Updates;
+        severity (None | TicketSeverity | Unset):  Required On Updates;
         site (None | SiteReference | Unset):
         site_name (None | str | Unset):  Max length: 50;
         skip_callback (bool | None | Unset):
@@ -163,7 +163,7 @@ class Ticket:
         state_identifier (None | str | Unset):  Max length: 50;
         status (None | ServiceStatusReference | Unset):
         sub_billing_amount (float | None | Unset):
-        sub_billing_method (TicketSubBillingMethod | Unset):
+        sub_billing_method (None | TicketSubBillingMethod | Unset):
         sub_date_accepted (None | str | Unset):
         sub_type (None | ServiceSubTypeReference | Unset):
         summary (None | str | Unset):  Max length: 100;
@@ -186,11 +186,11 @@ class Ticket:
     automatic_email_cc_flag: bool | None | Unset = UNSET
     automatic_email_contact_flag: bool | None | Unset = UNSET
     automatic_email_resource_flag: bool | None | Unset = UNSET
-    bill_expenses: TicketBillExpenses | Unset = UNSET
-    bill_products: TicketBillProducts | Unset = UNSET
-    bill_time: TicketBillTime | Unset = UNSET
+    bill_expenses: None | TicketBillExpenses | Unset = UNSET
+    bill_products: None | TicketBillProducts | Unset = UNSET
+    bill_time: None | TicketBillTime | Unset = UNSET
     billing_amount: float | None | Unset = UNSET
-    billing_method: TicketBillingMethod | Unset = UNSET
+    billing_method: None | TicketBillingMethod | Unset = UNSET
     board: BoardReference | None | Unset = UNSET
     budget_hours: float | None | Unset = UNSET
     city: None | str | Unset = UNSET
@@ -227,7 +227,7 @@ class Ticket:
     has_merged_child_ticket_flag: bool | None | Unset = UNSET
     hourly_rate: float | None | Unset = UNSET
     id: int | None | Unset = UNSET
-    impact: TicketImpact | Unset = UNSET
+    impact: None | TicketImpact | Unset = UNSET
     initial_description: None | str | Unset = UNSET
     initial_description_from: None | str | Unset = UNSET
     initial_internal_analysis: None | str | Unset = UNSET
@@ -237,7 +237,7 @@ class Ticket:
     item: None | ServiceItemReference | Unset = UNSET
     knowledge_base_category_id: int | None | Unset = UNSET
     knowledge_base_link_id: int | None | Unset = UNSET
-    knowledge_base_link_type: TicketKnowledgeBaseLinkType | Unset = UNSET
+    knowledge_base_link_type: None | TicketKnowledgeBaseLinkType | Unset = UNSET
     knowledge_base_sub_category_id: int | None | Unset = UNSET
     lag_days: int | None | Unset = UNSET
     lag_nonworking_days_flag: bool | None | Unset = UNSET
@@ -252,10 +252,10 @@ class Ticket:
     po_number: None | str | Unset = UNSET
     predecessor_closed_flag: bool | None | Unset = UNSET
     predecessor_id: int | None | Unset = UNSET
-    predecessor_type: TicketPredecessorType | Unset = UNSET
+    predecessor_type: None | TicketPredecessorType | Unset = UNSET
     priority: None | PriorityReference | Unset = UNSET
     process_notifications: bool | None | Unset = UNSET
-    record_type: TicketRecordType | Unset = UNSET
+    record_type: None | TicketRecordType | Unset = UNSET
     request_for_change_flag: bool | None | Unset = UNSET
     required_date: datetime.datetime | None | Unset = UNSET
     res_plan_minutes: int | None | Unset = UNSET
@@ -271,7 +271,7 @@ class Ticket:
     responded_hours: float | None | Unset = UNSET
     responded_skipped_minutes: int | None | Unset = UNSET
     service_location: None | ServiceLocationReference | Unset = UNSET
-    severity: TicketSeverity | Unset = UNSET
+    severity: None | TicketSeverity | Unset = UNSET
     site: None | SiteReference | Unset = UNSET
     site_name: None | str | Unset = UNSET
     skip_callback: bool | None | Unset = UNSET
@@ -281,7 +281,7 @@ class Ticket:
     state_identifier: None | str | Unset = UNSET
     status: None | ServiceStatusReference | Unset = UNSET
     sub_billing_amount: float | None | Unset = UNSET
-    sub_billing_method: TicketSubBillingMethod | Unset = UNSET
+    sub_billing_method: None | TicketSubBillingMethod | Unset = UNSET
     sub_date_accepted: None | str | Unset = UNSET
     sub_type: None | ServiceSubTypeReference | Unset = UNSET
     summary: None | str | Unset = UNSET
@@ -369,17 +369,29 @@ class Ticket:
         else:
             automatic_email_resource_flag = self.automatic_email_resource_flag
 
-        bill_expenses: str | Unset = UNSET
-        if not isinstance(self.bill_expenses, Unset):
+        bill_expenses: None | str | Unset
+        if isinstance(self.bill_expenses, Unset):
+            bill_expenses = UNSET
+        elif isinstance(self.bill_expenses, TicketBillExpenses):
             bill_expenses = self.bill_expenses.value
+        else:
+            bill_expenses = self.bill_expenses
 
-        bill_products: str | Unset = UNSET
-        if not isinstance(self.bill_products, Unset):
+        bill_products: None | str | Unset
+        if isinstance(self.bill_products, Unset):
+            bill_products = UNSET
+        elif isinstance(self.bill_products, TicketBillProducts):
             bill_products = self.bill_products.value
+        else:
+            bill_products = self.bill_products
 
-        bill_time: str | Unset = UNSET
-        if not isinstance(self.bill_time, Unset):
+        bill_time: None | str | Unset
+        if isinstance(self.bill_time, Unset):
+            bill_time = UNSET
+        elif isinstance(self.bill_time, TicketBillTime):
             bill_time = self.bill_time.value
+        else:
+            bill_time = self.bill_time
 
         billing_amount: float | None | Unset
         if isinstance(self.billing_amount, Unset):
@@ -387,9 +399,13 @@ class Ticket:
         else:
             billing_amount = self.billing_amount
 
-        billing_method: str | Unset = UNSET
-        if not isinstance(self.billing_method, Unset):
+        billing_method: None | str | Unset
+        if isinstance(self.billing_method, Unset):
+            billing_method = UNSET
+        elif isinstance(self.billing_method, TicketBillingMethod):
             billing_method = self.billing_method.value
+        else:
+            billing_method = self.billing_method
 
         board: dict[str, Any] | None | Unset
         if isinstance(self.board, Unset):
@@ -627,9 +643,13 @@ class Ticket:
         else:
             id = self.id
 
-        impact: str | Unset = UNSET
-        if not isinstance(self.impact, Unset):
+        impact: None | str | Unset
+        if isinstance(self.impact, Unset):
+            impact = UNSET
+        elif isinstance(self.impact, TicketImpact):
             impact = self.impact.value
+        else:
+            impact = self.impact
 
         initial_description: None | str | Unset
         if isinstance(self.initial_description, Unset):
@@ -690,9 +710,13 @@ class Ticket:
         else:
             knowledge_base_link_id = self.knowledge_base_link_id
 
-        knowledge_base_link_type: str | Unset = UNSET
-        if not isinstance(self.knowledge_base_link_type, Unset):
+        knowledge_base_link_type: None | str | Unset
+        if isinstance(self.knowledge_base_link_type, Unset):
+            knowledge_base_link_type = UNSET
+        elif isinstance(self.knowledge_base_link_type, TicketKnowledgeBaseLinkType):
             knowledge_base_link_type = self.knowledge_base_link_type.value
+        else:
+            knowledge_base_link_type = self.knowledge_base_link_type
 
         knowledge_base_sub_category_id: int | None | Unset
         if isinstance(self.knowledge_base_sub_category_id, Unset):
@@ -788,9 +812,13 @@ class Ticket:
         else:
             predecessor_id = self.predecessor_id
 
-        predecessor_type: str | Unset = UNSET
-        if not isinstance(self.predecessor_type, Unset):
+        predecessor_type: None | str | Unset
+        if isinstance(self.predecessor_type, Unset):
+            predecessor_type = UNSET
+        elif isinstance(self.predecessor_type, TicketPredecessorType):
             predecessor_type = self.predecessor_type.value
+        else:
+            predecessor_type = self.predecessor_type
 
         priority: dict[str, Any] | None | Unset
         if isinstance(self.priority, Unset):
@@ -806,9 +834,13 @@ class Ticket:
         else:
             process_notifications = self.process_notifications
 
-        record_type: str | Unset = UNSET
-        if not isinstance(self.record_type, Unset):
+        record_type: None | str | Unset
+        if isinstance(self.record_type, Unset):
+            record_type = UNSET
+        elif isinstance(self.record_type, TicketRecordType):
             record_type = self.record_type.value
+        else:
+            record_type = self.record_type
 
         request_for_change_flag: bool | None | Unset
         if isinstance(self.request_for_change_flag, Unset):
@@ -904,9 +936,13 @@ class Ticket:
         else:
             service_location = self.service_location
 
-        severity: str | Unset = UNSET
-        if not isinstance(self.severity, Unset):
+        severity: None | str | Unset
+        if isinstance(self.severity, Unset):
+            severity = UNSET
+        elif isinstance(self.severity, TicketSeverity):
             severity = self.severity.value
+        else:
+            severity = self.severity
 
         site: dict[str, Any] | None | Unset
         if isinstance(self.site, Unset):
@@ -970,9 +1006,13 @@ class Ticket:
         else:
             sub_billing_amount = self.sub_billing_amount
 
-        sub_billing_method: str | Unset = UNSET
-        if not isinstance(self.sub_billing_method, Unset):
+        sub_billing_method: None | str | Unset
+        if isinstance(self.sub_billing_method, Unset):
+            sub_billing_method = UNSET
+        elif isinstance(self.sub_billing_method, TicketSubBillingMethod):
             sub_billing_method = self.sub_billing_method.value
+        else:
+            sub_billing_method = self.sub_billing_method
 
         sub_date_accepted: None | str | Unset
         if isinstance(self.sub_date_accepted, Unset):
@@ -1406,26 +1446,56 @@ class Ticket:
             d.pop("automaticEmailResourceFlag", UNSET)
         )
 
-        _bill_expenses = d.pop("billExpenses", UNSET)
-        bill_expenses: TicketBillExpenses | Unset
-        if isinstance(_bill_expenses, Unset):
-            bill_expenses = UNSET
-        else:
-            bill_expenses = TicketBillExpenses(_bill_expenses)
+        def _parse_bill_expenses(data: object) -> None | TicketBillExpenses | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                bill_expenses_type_1 = TicketBillExpenses(data)
 
-        _bill_products = d.pop("billProducts", UNSET)
-        bill_products: TicketBillProducts | Unset
-        if isinstance(_bill_products, Unset):
-            bill_products = UNSET
-        else:
-            bill_products = TicketBillProducts(_bill_products)
+                return bill_expenses_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketBillExpenses | Unset, data)
 
-        _bill_time = d.pop("billTime", UNSET)
-        bill_time: TicketBillTime | Unset
-        if isinstance(_bill_time, Unset):
-            bill_time = UNSET
-        else:
-            bill_time = TicketBillTime(_bill_time)
+        bill_expenses = _parse_bill_expenses(d.pop("billExpenses", UNSET))
+
+        def _parse_bill_products(data: object) -> None | TicketBillProducts | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                bill_products_type_1 = TicketBillProducts(data)
+
+                return bill_products_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketBillProducts | Unset, data)
+
+        bill_products = _parse_bill_products(d.pop("billProducts", UNSET))
+
+        def _parse_bill_time(data: object) -> None | TicketBillTime | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                bill_time_type_1 = TicketBillTime(data)
+
+                return bill_time_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketBillTime | Unset, data)
+
+        bill_time = _parse_bill_time(d.pop("billTime", UNSET))
 
         def _parse_billing_amount(data: object) -> float | None | Unset:
             if data is None:
@@ -1436,12 +1506,22 @@ class Ticket:
 
         billing_amount = _parse_billing_amount(d.pop("billingAmount", UNSET))
 
-        _billing_method = d.pop("billingMethod", UNSET)
-        billing_method: TicketBillingMethod | Unset
-        if isinstance(_billing_method, Unset):
-            billing_method = UNSET
-        else:
-            billing_method = TicketBillingMethod(_billing_method)
+        def _parse_billing_method(data: object) -> None | TicketBillingMethod | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                billing_method_type_1 = TicketBillingMethod(data)
+
+                return billing_method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketBillingMethod | Unset, data)
+
+        billing_method = _parse_billing_method(d.pop("billingMethod", UNSET))
 
         def _parse_board(data: object) -> BoardReference | None | Unset:
             if data is None:
@@ -1848,12 +1928,22 @@ class Ticket:
 
         id = _parse_id(d.pop("id", UNSET))
 
-        _impact = d.pop("impact", UNSET)
-        impact: TicketImpact | Unset
-        if isinstance(_impact, Unset):
-            impact = UNSET
-        else:
-            impact = TicketImpact(_impact)
+        def _parse_impact(data: object) -> None | TicketImpact | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                impact_type_1 = TicketImpact(data)
+
+                return impact_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketImpact | Unset, data)
+
+        impact = _parse_impact(d.pop("impact", UNSET))
 
         def _parse_initial_description(data: object) -> None | str | Unset:
             if data is None:
@@ -1958,12 +2048,26 @@ class Ticket:
 
         knowledge_base_link_id = _parse_knowledge_base_link_id(d.pop("knowledgeBaseLinkId", UNSET))
 
-        _knowledge_base_link_type = d.pop("knowledgeBaseLinkType", UNSET)
-        knowledge_base_link_type: TicketKnowledgeBaseLinkType | Unset
-        if isinstance(_knowledge_base_link_type, Unset):
-            knowledge_base_link_type = UNSET
-        else:
-            knowledge_base_link_type = TicketKnowledgeBaseLinkType(_knowledge_base_link_type)
+        def _parse_knowledge_base_link_type(
+            data: object,
+        ) -> None | TicketKnowledgeBaseLinkType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                knowledge_base_link_type_type_1 = TicketKnowledgeBaseLinkType(data)
+
+                return knowledge_base_link_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketKnowledgeBaseLinkType | Unset, data)
+
+        knowledge_base_link_type = _parse_knowledge_base_link_type(
+            d.pop("knowledgeBaseLinkType", UNSET)
+        )
 
         def _parse_knowledge_base_sub_category_id(data: object) -> int | None | Unset:
             if data is None:
@@ -2137,12 +2241,22 @@ class Ticket:
 
         predecessor_id = _parse_predecessor_id(d.pop("predecessorId", UNSET))
 
-        _predecessor_type = d.pop("predecessorType", UNSET)
-        predecessor_type: TicketPredecessorType | Unset
-        if isinstance(_predecessor_type, Unset):
-            predecessor_type = UNSET
-        else:
-            predecessor_type = TicketPredecessorType(_predecessor_type)
+        def _parse_predecessor_type(data: object) -> None | TicketPredecessorType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                predecessor_type_type_1 = TicketPredecessorType(data)
+
+                return predecessor_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketPredecessorType | Unset, data)
+
+        predecessor_type = _parse_predecessor_type(d.pop("predecessorType", UNSET))
 
         def _parse_priority(data: object) -> None | PriorityReference | Unset:
             if data is None:
@@ -2170,12 +2284,22 @@ class Ticket:
 
         process_notifications = _parse_process_notifications(d.pop("processNotifications", UNSET))
 
-        _record_type = d.pop("recordType", UNSET)
-        record_type: TicketRecordType | Unset
-        if isinstance(_record_type, Unset):
-            record_type = UNSET
-        else:
-            record_type = TicketRecordType(_record_type)
+        def _parse_record_type(data: object) -> None | TicketRecordType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                record_type_type_1 = TicketRecordType(data)
+
+                return record_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketRecordType | Unset, data)
+
+        record_type = _parse_record_type(d.pop("recordType", UNSET))
 
         def _parse_request_for_change_flag(data: object) -> bool | None | Unset:
             if data is None:
@@ -2334,12 +2458,22 @@ class Ticket:
 
         service_location = _parse_service_location(d.pop("serviceLocation", UNSET))
 
-        _severity = d.pop("severity", UNSET)
-        severity: TicketSeverity | Unset
-        if isinstance(_severity, Unset):
-            severity = UNSET
-        else:
-            severity = TicketSeverity(_severity)
+        def _parse_severity(data: object) -> None | TicketSeverity | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                severity_type_1 = TicketSeverity(data)
+
+                return severity_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketSeverity | Unset, data)
+
+        severity = _parse_severity(d.pop("severity", UNSET))
 
         def _parse_site(data: object) -> None | SiteReference | Unset:
             if data is None:
@@ -2454,12 +2588,22 @@ class Ticket:
 
         sub_billing_amount = _parse_sub_billing_amount(d.pop("subBillingAmount", UNSET))
 
-        _sub_billing_method = d.pop("subBillingMethod", UNSET)
-        sub_billing_method: TicketSubBillingMethod | Unset
-        if isinstance(_sub_billing_method, Unset):
-            sub_billing_method = UNSET
-        else:
-            sub_billing_method = TicketSubBillingMethod(_sub_billing_method)
+        def _parse_sub_billing_method(data: object) -> None | TicketSubBillingMethod | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                sub_billing_method_type_1 = TicketSubBillingMethod(data)
+
+                return sub_billing_method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TicketSubBillingMethod | Unset, data)
+
+        sub_billing_method = _parse_sub_billing_method(d.pop("subBillingMethod", UNSET))
 
         def _parse_sub_date_accepted(data: object) -> None | str | Unset:
             if data is None:
