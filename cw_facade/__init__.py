@@ -1,7 +1,118 @@
-"""cw-facade: a typed, tolerant, production-ready client for the ConnectWise Manage REST API."""
+"""cw-facade: a typed, tolerant, production-ready client for the ConnectWise Manage REST API.
+
+Everything a user needs is importable from here::
+
+    from cw_facade import ConnectWiseClient, AsyncConnectWiseClient, TicketDefaults, C
+
+``cw_facade.conditions`` holds the conditions builder, parser and evaluator,
+``cw_facade.models`` the typed models, and ``cw_facade.testing`` the local ConnectWise
+Manage simulator (imported only when asked for). The generated low-level client is the
+separate package ``cw_manage_client``.
+"""
 
 from __future__ import annotations
 
+from cw_facade._async_client import AsyncConnectWiseClient
+from cw_facade._client import ConnectWiseClient
+from cw_facade._defaults import TicketDefaults
+from cw_facade._errors import (
+    ConnectWiseAPIError,
+    ConnectWiseAuthError,
+    ConnectWiseBadRequestError,
+    ConnectWiseConfigurationError,
+    ConnectWiseConflictError,
+    ConnectWiseConnectionError,
+    ConnectWiseError,
+    ConnectWiseNotFoundError,
+    ConnectWisePermissionError,
+    ConnectWiseRateLimitError,
+    ConnectWiseResponseError,
+    ConnectWiseServerError,
+    ConnectWiseTimeoutError,
+    ErrorDetail,
+)
+from cw_facade._secrets import SecretString
+from cw_facade._validation import InvalidArgumentError, MissingArgumentError, UnknownNameError
+from cw_facade._webhooks import (
+    CallbackEvent,
+    InvalidCallbackError,
+    InvalidSignatureError,
+    compute_signature,
+    fetch_signing_key,
+    fetch_signing_key_async,
+    parse_callback,
+    verify_signature,
+)
+from cw_facade.conditions import C, ConditionsSyntaxError, parse
+from cw_facade.models import (
+    Board,
+    BoardStatus,
+    BoardType,
+    Callback,
+    Company,
+    CompanyNote,
+    Configuration,
+    ConfigurationReference,
+    Contact,
+    Model,
+    Note,
+    Priority,
+    Site,
+    Source,
+    SystemInfo,
+    Ticket,
+)
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "AsyncConnectWiseClient",
+    "Board",
+    "BoardStatus",
+    "BoardType",
+    "C",
+    "Callback",
+    "CallbackEvent",
+    "Company",
+    "CompanyNote",
+    "ConditionsSyntaxError",
+    "Configuration",
+    "ConfigurationReference",
+    "ConnectWiseAPIError",
+    "ConnectWiseAuthError",
+    "ConnectWiseBadRequestError",
+    "ConnectWiseClient",
+    "ConnectWiseConfigurationError",
+    "ConnectWiseConflictError",
+    "ConnectWiseConnectionError",
+    "ConnectWiseError",
+    "ConnectWiseNotFoundError",
+    "ConnectWisePermissionError",
+    "ConnectWiseRateLimitError",
+    "ConnectWiseResponseError",
+    "ConnectWiseServerError",
+    "ConnectWiseTimeoutError",
+    "Contact",
+    "ErrorDetail",
+    "InvalidArgumentError",
+    "InvalidCallbackError",
+    "InvalidSignatureError",
+    "MissingArgumentError",
+    "Model",
+    "Note",
+    "Priority",
+    "SecretString",
+    "Site",
+    "Source",
+    "SystemInfo",
+    "Ticket",
+    "TicketDefaults",
+    "UnknownNameError",
+    "__version__",
+    "compute_signature",
+    "fetch_signing_key",
+    "fetch_signing_key_async",
+    "parse",
+    "parse_callback",
+    "verify_signature",
+]

@@ -19,6 +19,7 @@ from cw_facade._constants import (
     DEFAULT_TIMEOUT,
 )
 from cw_facade._core import ClientCore, check_count
+from cw_facade._domain_async import _AsyncDomainMixin
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
@@ -286,7 +287,7 @@ class AsyncClientCore(ClientCore):
             raise self._page_error(request, result.response, retries, exc) from None
 
 
-class AsyncConnectWiseClient(AsyncClientCore):
+class AsyncConnectWiseClient(_AsyncDomainMixin, AsyncClientCore):
     """Async client for the ConnectWise Manage REST API (asyncio).
 
     Same arguments as :class:`~cw_facade.ConnectWiseClient`, plus ``concurrency`` (pages

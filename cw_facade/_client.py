@@ -19,6 +19,7 @@ from cw_facade._constants import (
     DEFAULT_TIMEOUT,
 )
 from cw_facade._core import ClientCore
+from cw_facade._domain_sync import _SyncDomainMixin
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
 from cw_facade._secrets import SecretString
@@ -299,7 +300,7 @@ class SyncClientCore(ClientCore):
         )
 
 
-class ConnectWiseClient(SyncClientCore):
+class ConnectWiseClient(_SyncDomainMixin, SyncClientCore):
     """Blocking client for the ConnectWise Manage REST API.
 
     ``base_url`` is a site (``https://na.myconnectwise.net``) or a full API root
