@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -81,7 +81,7 @@ class AsyncClientCore(ClientCore):
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClientCore:
+    async def __aenter__(self) -> Self:
         """Use the client as an async context manager; it closes on exit."""
         return self
 
@@ -294,7 +294,3 @@ class AsyncConnectWiseClient(AsyncClientCore):
     :class:`httpx.AsyncClient` and ``transport`` an :class:`httpx.AsyncBaseTransport`.
     Use as an async context manager or call :meth:`aclose`.
     """
-
-    async def __aenter__(self) -> AsyncConnectWiseClient:
-        """Use the client as an async context manager; it closes on exit."""
-        return self

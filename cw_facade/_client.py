@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -90,7 +90,7 @@ class SyncClientCore(ClientCore):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> SyncClientCore:
+    def __enter__(self) -> Self:
         """Use the client as a context manager; it closes on exit."""
         return self
 
@@ -311,7 +311,3 @@ class ConnectWiseClient(SyncClientCore):
     ``http_client`` (an :class:`httpx.Client` you own and close) or ``transport``.
     Use as a context manager or call :meth:`close`.
     """
-
-    def __enter__(self) -> ConnectWiseClient:
-        """Use the client as a context manager; it closes on exit."""
-        return self
