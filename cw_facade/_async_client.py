@@ -124,6 +124,7 @@ class AsyncClientCore(ClientCore):
             try:
                 response = await self._http.send(sent)
             except httpx.RequestError as exc:
+                self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)
                 if delay is None:
                     raise self._transport_error(request, sent, exc, retries) from exc
@@ -243,6 +244,7 @@ class AsyncClientCore(ClientCore):
         cursor = self._cursor(
             endpoint, conditions, fields, order_by, pagesize, limit, forward_only, params
         )
+        self._retry_limit(max_retries)
         from cw_facade._async_paging import iterate
 
         return iterate(self, cursor, max_retries)

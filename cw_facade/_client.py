@@ -138,6 +138,7 @@ class SyncClientCore(ClientCore):
             try:
                 response = self._http.send(sent)
             except httpx.RequestError as exc:
+                self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)
                 if delay is None:
                     raise self._transport_error(request, sent, exc, retries) from exc
@@ -256,6 +257,7 @@ class SyncClientCore(ClientCore):
         cursor = self._cursor(
             endpoint, conditions, fields, order_by, pagesize, limit, forward_only, params
         )
+        self._retry_limit(max_retries)
         return self._iterate(cursor, max_retries)
 
     def _iterate(self, cursor: PageCursor, max_retries: int | None) -> Iterator[dict[str, Any]]:

@@ -146,7 +146,8 @@ class ClientCore:
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, request: APIRequest
     ) -> httpx.Request:
-        assert self._codebase is not None
+        if self._codebase is None:
+            raise RuntimeError("codebase not resolved before building a request")
         url = self._endpoints.api_root(self._codebase) + request.path.lstrip("/")
         headers = {**self._auth_headers(), **request.headers}
         params = {k: _param_text(v) for k, v in request.params.items()}
@@ -328,9 +329,22 @@ class ClientCore:
             elapsed,
             retries,
         )
-        if self.log_bodies:
+        if self.log_bodies:  # opt-in: bodies may hold personal data, never credentials
             logger.debug("request body: %s", json.dumps(request.json, default=str))
             logger.debug("response body: %s", response.text)
+
+    def _log_failure(
+        self, request: APIRequest, exc: Exception, started: float, retries: int
+    ) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s after %.0f ms (retries %d)",
+                request.method.upper(),
+                request.path.lstrip("/"),
+                type(exc).__name__,
+                (self._now() - started) * 1000.0,
+                retries,
+            )
 
 
 def _param_text(value: object) -> str:

@@ -150,7 +150,14 @@ async def test_forward_only_with_order_by_is_refused(seq: Any) -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"pagesize": 0}, {"pagesize": 1001}, {"limit": -1}, {"page": 2}, {"pageSize": 3}],
+    [
+        {"pagesize": 0},
+        {"pagesize": 1001},
+        {"limit": -1},
+        {"page": 2},
+        {"pageSize": 3},
+        {"max_retries": -1},
+    ],
 )
 async def test_bad_paging_arguments_fail_before_sending(seq: Any, options: Any) -> None:
     twin = seq(pages_handler([]))
