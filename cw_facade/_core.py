@@ -23,7 +23,6 @@ from cw_facade._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
-    FALLBACK_CODEBASE,
     LOGGER_NAME,
     MAX_PAGE_SIZE,
     MEDIA_TYPE,
@@ -35,7 +34,7 @@ from cw_facade._errors import (
 from cw_facade._paging import PageCursor, check_limit, check_page_size
 from cw_facade._request import APIRequest, ParamValue
 from cw_facade._secrets import SecretString
-from cw_facade._urls import Endpoints, normalize_codebase, parse_base_url
+from cw_facade._urls import Endpoints, codebase_from, parse_base_url
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -169,7 +168,7 @@ class ClientCore:
 
     def _apply_discovery(self, response: httpx.Response | None) -> bool:
         """Set the codebase from a companyinfo response (``None``: it failed); True if changed."""
-        found = self._codebase_from(response)
+        found = codebase_from(response, self._client, self._endpoints.site_host)
         changed = found != self._codebase
         self._codebase = found
         site = self._endpoints.site_host
@@ -178,23 +177,6 @@ class ClientCore:
         else:
             logger.debug("codebase %s (discovered from %s)", found, site)
         return changed
-
-    def _codebase_from(self, response: httpx.Response | None) -> str:
-        if response is None or response.status_code != 200:
-            return FALLBACK_CODEBASE
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            return FALLBACK_CODEBASE
-        if body is None:
-            raise ConnectWiseConfigurationError(
-                f"company {self._client!r} is unknown to {self._endpoints.site_host}"
-            )
-        value = body.get("Codebase") if isinstance(body, dict) else None
-        try:
-            return normalize_codebase(value) if isinstance(value, str) else FALLBACK_CODEBASE
-        except ConnectWiseConfigurationError:
-            return FALLBACK_CODEBASE
 
     def _may_rediscover(self, response: httpx.Response) -> bool:
         """A 404 that is not a ConnectWise JSON error, with a codebase we discovered ourselves."""
