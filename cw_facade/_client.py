@@ -19,6 +19,7 @@ from cw_facade._constants import (
     DEFAULT_TIMEOUT,
 )
 from cw_facade._core import ClientCore
+from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
 from cw_facade._secrets import SecretString
@@ -76,8 +77,6 @@ class SyncClientCore(ClientCore):
             log_bodies=log_bodies,
         )
         if http_client is not None and transport is not None:
-            from cw_facade._errors import ConnectWiseConfigurationError
-
             raise ConnectWiseConfigurationError("pass http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=self._timeout)
