@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -82,7 +82,7 @@ class AsyncClientCore(ClientCore):
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClientCore:
+    async def __aenter__(self) -> Self:
         """Use the client as an async context manager; it closes on exit."""
         return self
 
@@ -125,6 +125,7 @@ class AsyncClientCore(ClientCore):
             try:
                 response = await self._http.send(sent)
             except httpx.RequestError as exc:
+                self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)
                 if delay is None:
                     raise self._transport_error(request, sent, exc, retries) from exc
@@ -244,6 +245,7 @@ class AsyncClientCore(ClientCore):
         cursor = self._cursor(
             endpoint, conditions, fields, order_by, pagesize, limit, forward_only, params
         )
+        self._retry_limit(max_retries)
         from cw_facade._async_paging import iterate
 
         return iterate(self, cursor, max_retries)
@@ -295,7 +297,3 @@ class AsyncConnectWiseClient(_AsyncDomainMixin, AsyncClientCore):
     :class:`httpx.AsyncClient` and ``transport`` an :class:`httpx.AsyncBaseTransport`.
     Use as an async context manager or call :meth:`aclose`.
     """
-
-    async def __aenter__(self) -> AsyncConnectWiseClient:
-        """Use the client as an async context manager; it closes on exit."""
-        return self

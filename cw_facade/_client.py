@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -20,6 +20,7 @@ from cw_facade._constants import (
 )
 from cw_facade._core import ClientCore
 from cw_facade._domain_sync import _SyncDomainMixin
+from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
 from cw_facade._secrets import SecretString
@@ -77,8 +78,6 @@ class SyncClientCore(ClientCore):
             log_bodies=log_bodies,
         )
         if http_client is not None and transport is not None:
-            from cw_facade._errors import ConnectWiseConfigurationError
-
             raise ConnectWiseConfigurationError("pass http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=self._timeout)
@@ -91,7 +90,7 @@ class SyncClientCore(ClientCore):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> SyncClientCore:
+    def __enter__(self) -> Self:
         """Use the client as a context manager; it closes on exit."""
         return self
 
@@ -139,6 +138,7 @@ class SyncClientCore(ClientCore):
             try:
                 response = self._http.send(sent)
             except httpx.RequestError as exc:
+                self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)
                 if delay is None:
                     raise self._transport_error(request, sent, exc, retries) from exc
@@ -257,6 +257,7 @@ class SyncClientCore(ClientCore):
         cursor = self._cursor(
             endpoint, conditions, fields, order_by, pagesize, limit, forward_only, params
         )
+        self._retry_limit(max_retries)
         return self._iterate(cursor, max_retries)
 
     def _iterate(self, cursor: PageCursor, max_retries: int | None) -> Iterator[dict[str, Any]]:
@@ -312,7 +313,3 @@ class ConnectWiseClient(_SyncDomainMixin, SyncClientCore):
     ``http_client`` (an :class:`httpx.Client` you own and close) or ``transport``.
     Use as a context manager or call :meth:`close`.
     """
-
-    def __enter__(self) -> ConnectWiseClient:
-        """Use the client as a context manager; it closes on exit."""
-        return self

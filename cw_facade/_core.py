@@ -16,33 +16,25 @@ from typing import Any
 
 import httpx
 
-from cw_facade import _raw, _retry
+from cw_facade import _raw, _responses, _retry
 from cw_facade._constants import (
-    BODY_EXCERPT_LIMIT,
     CONNECT_TIMEOUT,
     DEFAULT_API_VERSION,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
-    FALLBACK_CODEBASE,
     LOGGER_NAME,
     MAX_PAGE_SIZE,
     MEDIA_TYPE,
 )
 from cw_facade._errors import (
-    ConnectWiseAPIError,
     ConnectWiseConfigurationError,
-    ConnectWiseConnectionError,
-    ConnectWiseRateLimitError,
     ConnectWiseResponseError,
-    ConnectWiseTimeoutError,
-    ErrorDetail,
-    error_class_for,
 )
 from cw_facade._paging import PageCursor, check_limit, check_page_size
 from cw_facade._request import APIRequest, ParamValue
 from cw_facade._secrets import SecretString
-from cw_facade._urls import Endpoints, normalize_codebase, parse_base_url
+from cw_facade._urls import Endpoints, codebase_from, parse_base_url
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -153,7 +145,8 @@ class ClientCore:
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, request: APIRequest
     ) -> httpx.Request:
-        assert self._codebase is not None
+        if self._codebase is None:
+            raise RuntimeError("codebase not resolved before building a request")
         url = self._endpoints.api_root(self._codebase) + request.path.lstrip("/")
         headers = {**self._auth_headers(), **request.headers}
         params = {k: _param_text(v) for k, v in request.params.items()}
@@ -175,100 +168,28 @@ class ClientCore:
 
     def _apply_discovery(self, response: httpx.Response | None) -> bool:
         """Set the codebase from a companyinfo response (``None``: it failed); True if changed."""
-        found = self._codebase_from(response)
+        found = codebase_from(response, self._client, self._endpoints.site_host)
         changed = found != self._codebase
         self._codebase = found
-        logger.debug("codebase %s (discovered from %s)", found, self._endpoints.site_host)
-        return changed
-
-    def _codebase_from(self, response: httpx.Response | None) -> str:
+        site = self._endpoints.site_host
         if response is None or response.status_code != 200:
-            return FALLBACK_CODEBASE
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            return FALLBACK_CODEBASE
-        if body is None:
-            raise ConnectWiseConfigurationError(
-                f"company {self._client!r} is unknown to {self._endpoints.site_host}"
-            )
-        value = body.get("Codebase") if isinstance(body, dict) else None
-        try:
-            return normalize_codebase(value) if isinstance(value, str) else FALLBACK_CODEBASE
-        except ConnectWiseConfigurationError:
-            return FALLBACK_CODEBASE
+            logger.warning("codebase discovery at %s failed; using %s", site, found)
+        else:
+            logger.debug("codebase %s (discovered from %s)", found, site)
+        return changed
 
     def _may_rediscover(self, response: httpx.Response) -> bool:
         """A 404 that is not a ConnectWise JSON error, with a codebase we discovered ourselves."""
         if self._codebase_fixed or response.status_code != 404:
             return False
-        return _json_error_body(response) is None
+        return _responses.json_error_body(response) is None
 
-    # -- responses ------------------------------------------------------------------------
+    # -- responses (see cw_facade._responses) ---------------------------------------------
 
-    def _decode(self, request: APIRequest, response: httpx.Response, retries: int) -> Any:
-        """The decoded JSON of a response, ``None`` for no body; raise for failures."""
-        if response.status_code == 404 and request.none_on_404:
-            return None
-        if not response.is_success:
-            raise self._api_error(request, response, retries)
-        if response.status_code == 204 or not response.content.strip():
-            return None
-        try:
-            return json.loads(response.content)
-        except ValueError:
-            raise self._response_error(request, response, retries, "body is not JSON") from None
-
-    def _response_error(
-        self, request: APIRequest, response: httpx.Response, retries: int, problem: str
-    ) -> ConnectWiseResponseError:
-        kind = response.headers.get("content-type", "no content type")
-        return ConnectWiseResponseError(
-            message=f"{problem} ({kind})", **self._error_fields(request, response, retries)
-        )
-
-    def _error_fields(
-        self, request: APIRequest, response: httpx.Response, retries: int
-    ) -> dict[str, Any]:
-        return {
-            "status_code": response.status_code,
-            "method": request.method.upper(),
-            "url": str(response.request.url),
-            "path": request.path.lstrip("/"),
-            "request_id": response.headers.get("x-cw-request-id"),
-            "response": response,
-            "retries_taken": retries,
-        }
-
-    def _api_error(
-        self, request: APIRequest, response: httpx.Response, retries: int
-    ) -> ConnectWiseAPIError:
-        fields = self._error_fields(request, response, retries)
-        body = _json_error_body(response)
-        if body is not None:
-            code, message, errors = _error_parts(body, response)
-        else:
-            code, message, errors = None, _plain_message(response), []
-        cls = error_class_for(response.status_code)
-        extra: dict[str, Any] = {}
-        if cls is ConnectWiseRateLimitError:
-            extra["retry_after"] = _retry.retry_after_of(response)
-        return cls(code=code, message=message, errors=errors, **fields, **extra)
-
-    def _transport_error(
-        self, request: APIRequest, sent: httpx.Request, exc: Exception, retries: int
-    ) -> ConnectWiseConnectionError:
-        timed_out = isinstance(exc, httpx.TimeoutException)
-        cls = ConnectWiseTimeoutError if timed_out else ConnectWiseConnectionError
-        what = "timed out" if timed_out else "connection failed"
-        detail = str(exc) or type(exc).__name__
-        return cls(
-            f"{what}: {detail}",
-            method=request.method.upper(),
-            url=str(sent.url),
-            path=request.path.lstrip("/"),
-            retries_taken=retries,
-        )
+    _decode = staticmethod(_responses.decode)
+    _api_error = staticmethod(_responses.api_error)
+    _response_error = staticmethod(_responses.response_error)
+    _transport_error = staticmethod(_responses.transport_error)
 
     # -- counts and paging -----------------------------------------------------------------
 
@@ -390,57 +311,25 @@ class ClientCore:
             elapsed,
             retries,
         )
-        if self.log_bodies:
+        if self.log_bodies:  # opt-in: bodies may hold personal data, never credentials
             logger.debug("request body: %s", json.dumps(request.json, default=str))
             logger.debug("response body: %s", response.text)
+
+    def _log_failure(
+        self, request: APIRequest, exc: Exception, started: float, retries: int
+    ) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s after %.0f ms (retries %d)",
+                request.method.upper(),
+                request.path.lstrip("/"),
+                type(exc).__name__,
+                (self._now() - started) * 1000.0,
+                retries,
+            )
 
 
 def _param_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _json_error_body(response: httpx.Response) -> dict[str, Any] | None:
-    """The body as a ConnectWise error object (a dict with ``code`` or ``message``), or None."""
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    if isinstance(body, dict) and ("code" in body or "message" in body):
-        return body
-    return None
-
-
-def _text_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _error_parts(
-    body: dict[str, Any], response: httpx.Response
-) -> tuple[str | None, str, list[ErrorDetail]]:
-    code = _text_or_none(body.get("code"))
-    message = _text_or_none(body.get("message")) or response.reason_phrase or "error"
-    raw = body.get("errors")
-    errors = [
-        ErrorDetail(
-            code=_text_or_none(item.get("code")),
-            message=_text_or_none(item.get("message")),
-            resource=_text_or_none(item.get("resource")),
-            field=_text_or_none(item.get("field")),
-        )
-        for item in (raw if isinstance(raw, list) else [])
-        if isinstance(item, dict)
-    ]
-    return code, message, errors
-
-
-def _plain_message(response: httpx.Response) -> str:
-    reason = response.reason_phrase or f"HTTP {response.status_code}"
-    if not response.content.strip():
-        return reason
-    kind = response.headers.get("content-type", "")
-    if "html" in kind.lower() or response.content.lstrip()[:1] == b"<":
-        return f"{reason} (HTML body)"
-    excerpt = response.text.strip().replace("\n", " ")[:BODY_EXCERPT_LIMIT]
-    return f"{reason}: {excerpt}"

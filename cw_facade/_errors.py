@@ -30,7 +30,24 @@ import httpx
 
 
 class ConnectWiseError(Exception):
-    """Base class of every error raised by cw-facade."""
+    """Base class of every error raised by cw-facade.
+
+    Errors pickle (for multiprocessing and task queues) without their ``response``.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuild from ``args`` and attributes, dropping the unpicklable ``response``."""
+        state = {k: (None if k == "response" else v) for k, v in vars(self).items()}
+        return (_rebuild, (type(self), self.args, state))
+
+
+def _rebuild(
+    cls: type[ConnectWiseError], args: tuple[Any, ...], state: dict[str, Any]
+) -> ConnectWiseError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConnectWiseConfigurationError(ConnectWiseError, ValueError):

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cw_facade._errors import ConnectWiseConfigurationError
+from cw_facade._paging import check_page_size
 from cw_facade._request import APIRequest, Operation, ParamValue
 from cw_facade.conditions import parse
 
@@ -69,6 +70,10 @@ def query_params(
     extra: Mapping[str, ParamValue | None] | None = None,
 ) -> dict[str, ParamValue]:
     """Query parameters in the API's spelling, dropping those not given."""
+    if pagesize is not None:
+        check_page_size(pagesize)
+    if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
+        raise ConnectWiseConfigurationError("page must be an integer >= 1 (pages are 1-based)")
     values: dict[str, ParamValue | None] = {
         "conditions": wire_conditions(conditions, validate=validate),
         "fields": _fields_text(fields),

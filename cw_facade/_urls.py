@@ -1,4 +1,4 @@
-"""Parsing ``base_url`` into site and API root, and building web-UI links.
+"""Parsing ``base_url`` into site and API root, codebase discovery answers, web-UI links.
 
 A *site* is what a user types into a browser (``https://na.myconnectwise.net``,
 ``https://connect.example.com``); the API then lives at ``{api host}/{codebase}apis/3.0/``,
@@ -9,12 +9,14 @@ codebase itself and needs no discovery.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import httpx
 
+from cw_facade._constants import FALLBACK_CODEBASE
 from cw_facade._errors import ConnectWiseConfigurationError
 
 #: Cloud site hosts whose API is served from ``api-{region}.myconnectwise.net``.
@@ -127,6 +129,27 @@ def parse_base_url(
             "base_url must be a site (https://host) or an API root ending in /apis/3.0"
         )
     return Endpoints(url.scheme, host, _api_host_for(host), given)
+
+
+def codebase_from(response: httpx.Response | None, client: str, site: str) -> str:
+    """The codebase in a ``/login/companyinfo`` response, or the fallback when it failed.
+
+    ``response`` is ``None`` when the request itself failed. A JSON ``null`` body means the
+    company is unknown: that is a configuration error, not something to fall back from.
+    """
+    if response is None or response.status_code != 200:
+        return FALLBACK_CODEBASE
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return FALLBACK_CODEBASE
+    if body is None:
+        raise ConnectWiseConfigurationError(f"company {client!r} is unknown to {site}")
+    value = body.get("Codebase") if isinstance(body, dict) else None
+    try:
+        return normalize_codebase(value) if isinstance(value, str) else FALLBACK_CODEBASE
+    except ConnectWiseConfigurationError:
+        return FALLBACK_CODEBASE
 
 
 def ticket_url(site: str, codebase: str, ticket_id: int, company: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
@@ -78,11 +79,15 @@ async def test_unknown_company_is_a_configuration_error(make: Any) -> None:
         lambda: httpx.ConnectError("refused"),
     ],
 )
-async def test_failed_discovery_falls_back(make: Any, failure: Any) -> None:
+async def test_failed_discovery_falls_back(
+    make: Any, failure: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     server = site_server([failure()])
     twin = make(server, base_url=SITE)
-    assert await twin.call("get", "service/tickets") == []
+    with caplog.at_level(logging.DEBUG, logger="cw_facade"):
+        assert await twin.call("get", "service/tickets") == []
     assert server.requests[1].url.path == "/v4_6_release/apis/3.0/service/tickets"
+    assert any("v4_6_release/" in r.getMessage() for r in caplog.records)
 
 
 def _html_404_once(request: httpx.Request) -> httpx.Response:

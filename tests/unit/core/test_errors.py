@@ -151,3 +151,33 @@ def test_every_error_is_a_connectwise_error() -> None:
         if isinstance(value, type) and issubclass(value, Exception):
             assert issubclass(value, ConnectWiseError), name
             assert value.__doc__, name
+
+
+async def test_errors_pickle_without_their_response(make: Any) -> None:
+    import pickle
+
+    response = cw_error(400, "InvalidObject", "bad", errors=[{"field": "summary"}])
+    twin = make(scripted(response))
+    with pytest.raises(ConnectWiseBadRequestError) as info:
+        await twin.call("post", "service/tickets", {})
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert type(copy) is ConnectWiseBadRequestError
+    assert str(copy) == str(info.value)
+    assert (copy.code, copy.errors, copy.url) == (
+        info.value.code,
+        info.value.errors,
+        info.value.url,
+    )
+    assert copy.response is None
+
+
+def test_transport_and_config_errors_pickle() -> None:
+    import pickle
+
+    from cw_facade._errors import ConnectWiseConfigurationError, ConnectWiseTimeoutError
+
+    error = ConnectWiseTimeoutError("timed out", method="GET", url="https://h/x", path="x")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.url, copy.retries_taken) == (str(error), error.url, 0)
+    config = pickle.loads(pickle.dumps(ConnectWiseConfigurationError("bad base_url")))
+    assert isinstance(config, ValueError) and str(config) == "bad base_url"

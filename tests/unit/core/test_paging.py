@@ -150,7 +150,14 @@ async def test_forward_only_with_order_by_is_refused(seq: Any) -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"pagesize": 0}, {"pagesize": 1001}, {"limit": -1}, {"page": 2}, {"pageSize": 3}],
+    [
+        {"pagesize": 0},
+        {"pagesize": 1001},
+        {"limit": -1},
+        {"page": 2},
+        {"pageSize": 3},
+        {"max_retries": -1},
+    ],
 )
 async def test_bad_paging_arguments_fail_before_sending(seq: Any, options: Any) -> None:
     twin = seq(pages_handler([]))
@@ -209,3 +216,15 @@ async def test_a_server_ignoring_the_page_parameter_is_detected(
     with pytest.raises(ConnectWiseResponseError, match="same page twice"):
         await twin.collect("service/tickets", pagesize=5, forward_only=forward_only)
     assert len(twin.server.requests) == 2
+
+
+async def test_next_link_to_another_host_only_lends_its_page_number(seq: Any) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        link = f'<https://evil.example.net/steal?page={page + 1}>; rel="next"' if page < 2 else ""
+        return respond(200, recs(5) if page == 1 else [], headers={"Link": link} if link else {})
+
+    twin = seq(handler)
+    assert len(await twin.collect("service/tickets", pagesize=5)) == 5
+    assert [r.url.host for r in twin.server.requests] == ["cw.example.com"] * 2
+    assert page_numbers(twin.server) == [1, 2]

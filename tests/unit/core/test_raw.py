@@ -142,6 +142,16 @@ async def test_bad_arguments_are_refused_before_sending(
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    "options", [{"page": 0}, {"page": "2"}, {"pagesize": 0}, {"pagesize": 1001}, {"pagesize": 2.5}]
+)
+async def test_bad_page_arguments_of_get(make: Any, options: dict[str, Any]) -> None:
+    server = scripted()
+    with pytest.raises(ConnectWiseConfigurationError):
+        await make(server).call("get", "service/tickets", **options)
+    assert server.requests == []
+
+
 async def test_bad_max_retries_per_call(make: Any) -> None:
     server = scripted()
     with pytest.raises(ConnectWiseConfigurationError):

@@ -220,3 +220,17 @@ def test_backoff_delay_respects_bounds() -> None:
     for attempt in range(12):
         ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**attempt)
         assert ceiling * (1 - BACKOFF_JITTER) <= backoff_delay(attempt, rng=rng) <= ceiling
+
+
+async def test_transport_failures_are_logged_at_debug(
+    make: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = scripted(transient("connect"))
+    with (
+        caplog.at_level(logging.DEBUG, logger="cw_facade"),
+        pytest.raises(ConnectWiseConnectionError),
+    ):
+        await make(server, max_retries=0).call("get", "service/tickets")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0].startswith("GET service/tickets -> ConnectError after ")
+    assert messages[0].endswith("(retries 0)")

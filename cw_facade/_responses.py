@@ -1,0 +1,140 @@
+"""Mapping responses and transport failures to results or exceptions, I/O-free.
+
+A success status gives the decoded JSON (``None`` for an empty body or 204, and for a 404 when
+the request says ``none_on_404``); any other status raises the class :mod:`cw_facade._errors`
+assigns to it, with the API's ``code``, ``message`` and ``errors`` when the body is a
+ConnectWise JSON error, else a short description of the body (HTML is never quoted).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from cw_facade._constants import BODY_EXCERPT_LIMIT
+from cw_facade._errors import (
+    ConnectWiseAPIError,
+    ConnectWiseConnectionError,
+    ConnectWiseRateLimitError,
+    ConnectWiseResponseError,
+    ConnectWiseTimeoutError,
+    ErrorDetail,
+    error_class_for,
+)
+from cw_facade._request import APIRequest
+from cw_facade._retry import retry_after_of
+
+
+def decode(request: APIRequest, response: httpx.Response, retries: int) -> Any:
+    """The decoded JSON of a response, ``None`` for no body; raise for failures."""
+    if response.status_code == 404 and request.none_on_404:
+        return None
+    if not response.is_success:
+        raise api_error(request, response, retries)
+    if response.status_code == 204 or not response.content.strip():
+        return None
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        raise response_error(request, response, retries, "body is not JSON") from None
+
+
+def response_error(
+    request: APIRequest, response: httpx.Response, retries: int, problem: str
+) -> ConnectWiseResponseError:
+    """The error for a success response whose body is not what the call promised."""
+    kind = response.headers.get("content-type", "no content type")
+    return ConnectWiseResponseError(
+        message=f"{problem} ({kind})", **_error_fields(request, response, retries)
+    )
+
+
+def _error_fields(request: APIRequest, response: httpx.Response, retries: int) -> dict[str, Any]:
+    return {
+        "status_code": response.status_code,
+        "method": request.method.upper(),
+        "url": str(response.request.url),
+        "path": request.path.lstrip("/"),
+        "request_id": response.headers.get("x-cw-request-id"),
+        "response": response,
+        "retries_taken": retries,
+    }
+
+
+def api_error(request: APIRequest, response: httpx.Response, retries: int) -> ConnectWiseAPIError:
+    """The exception for an unsuccessful ``response`` (not raised here)."""
+    fields = _error_fields(request, response, retries)
+    body = json_error_body(response)
+    if body is not None:
+        code, message, errors = _error_parts(body, response)
+    else:
+        code, message, errors = None, _plain_message(response), []
+    cls = error_class_for(response.status_code)
+    extra: dict[str, Any] = {}
+    if cls is ConnectWiseRateLimitError:
+        extra["retry_after"] = retry_after_of(response)
+    return cls(code=code, message=message, errors=errors, **fields, **extra)
+
+
+def transport_error(
+    request: APIRequest, sent: httpx.Request, exc: Exception, retries: int
+) -> ConnectWiseConnectionError:
+    """The exception for a transport failure ``exc`` (chain it with ``raise … from exc``)."""
+    timed_out = isinstance(exc, httpx.TimeoutException)
+    cls = ConnectWiseTimeoutError if timed_out else ConnectWiseConnectionError
+    what = "timed out" if timed_out else "connection failed"
+    detail = str(exc) or type(exc).__name__
+    return cls(
+        f"{what}: {detail}",
+        method=request.method.upper(),
+        url=str(sent.url),
+        path=request.path.lstrip("/"),
+        retries_taken=retries,
+    )
+
+
+def json_error_body(response: httpx.Response) -> dict[str, Any] | None:
+    """The body as a ConnectWise error object (a dict with ``code`` or ``message``), or None."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    if isinstance(body, dict) and ("code" in body or "message" in body):
+        return body
+    return None
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _error_parts(
+    body: dict[str, Any], response: httpx.Response
+) -> tuple[str | None, str, list[ErrorDetail]]:
+    code = _text_or_none(body.get("code"))
+    message = _text_or_none(body.get("message")) or response.reason_phrase or "error"
+    raw = body.get("errors")
+    errors = [
+        ErrorDetail(
+            code=_text_or_none(item.get("code")),
+            message=_text_or_none(item.get("message")),
+            resource=_text_or_none(item.get("resource")),
+            field=_text_or_none(item.get("field")),
+        )
+        for item in (raw if isinstance(raw, list) else [])
+        if isinstance(item, dict)
+    ]
+    return code, message, errors
+
+
+def _plain_message(response: httpx.Response) -> str:
+    reason = response.reason_phrase or f"HTTP {response.status_code}"
+    if not response.content.strip():
+        return reason
+    kind = response.headers.get("content-type", "")
+    if "html" in kind.lower() or response.content.lstrip()[:1] == b"<":
+        return f"{reason} (HTML body)"
+    excerpt = response.text.strip().replace("\n", " ")[:BODY_EXCERPT_LIMIT]
+    return f"{reason}: {excerpt}"

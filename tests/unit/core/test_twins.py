@@ -1,0 +1,47 @@
+"""The sync and async clients offer the same methods with the same signatures."""
+
+from __future__ import annotations
+
+import inspect
+
+from cw_facade._async_client import AsyncClientCore, AsyncConnectWiseClient
+from cw_facade._client import ConnectWiseClient, SyncClientCore
+
+RAW = ["get", "post", "patch", "put", "delete", "count", "get_all", "iter_all", "_drive"]
+
+
+def _public(cls: type) -> set[str]:
+    return {n for n in dir(cls) if not n.startswith("_") and callable(getattr(cls, n))}
+
+
+def test_same_public_methods() -> None:
+    assert _public(ConnectWiseClient) - {"close"} == _public(AsyncConnectWiseClient) - {"aclose"}
+    assert set(RAW) - {"_drive"} <= _public(ConnectWiseClient)
+
+
+def test_same_signatures_and_async_where_expected() -> None:
+    for name in RAW:
+        sync, other = getattr(SyncClientCore, name), getattr(AsyncClientCore, name)
+        assert (
+            inspect.signature(sync).parameters.keys() == inspect.signature(other).parameters.keys()
+        )
+        assert inspect.iscoroutinefunction(other) == (name != "iter_all"), name
+    sync_init = inspect.signature(SyncClientCore.__init__).parameters
+    async_init = inspect.signature(AsyncClientCore.__init__).parameters
+    assert set(async_init) - set(sync_init) == {"concurrency"}
+    assert list(sync_init)[:7] == [
+        "self",
+        "base_url",
+        "client",
+        "username",
+        "password",
+        "client_id",
+        "ticket_defaults",
+    ]
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    for cls in (ConnectWiseClient, AsyncConnectWiseClient):
+        assert cls.__doc__
+        for name in _public(cls):
+            assert getattr(cls, name).__doc__, f"{cls.__name__}.{name}"

@@ -1,0 +1,27 @@
+"""The README's runnable examples run as a new user would paste them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+
+def blocks_containing(marker: str) -> list[str]:
+    return [b for b in BLOCK.findall(README.read_text()) if marker in b]
+
+
+def test_the_simulator_example_runs() -> None:
+    (block,) = blocks_containing("with ManageSimulator() as sim:")
+    exec(compile(block, "README.md", "exec"), {})
+
+
+def test_the_conditions_example_renders_what_it_says() -> None:
+    (block,) = blocks_containing("cond = ((C.closedFlag == False)")
+    namespace: dict[str, object] = {"user_text": "urgent"}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert str(namespace["cond"]) == (
+        '(closedFlag=false AND priority/id>=8) OR summary contains "urgent"'
+    )
