@@ -12,7 +12,8 @@ separate package ``cw_manage_client``.
 
 from __future__ import annotations
 
-from cw_facade._async_client import AsyncConnectWiseClient
+from typing import TYPE_CHECKING, Any
+
 from cw_facade._client import ConnectWiseClient
 from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import (
@@ -62,6 +63,9 @@ from cw_facade.models import (
     SystemInfo,
     Ticket,
 )
+
+if TYPE_CHECKING:
+    from cw_facade._async_client import AsyncConnectWiseClient
 
 __version__ = "0.1.0"
 
@@ -116,3 +120,18 @@ __all__ = [
     "parse_callback",
     "verify_signature",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the async client on first use: ``import cw_facade`` then skips asyncio."""
+    if name == "AsyncConnectWiseClient":
+        from cw_facade._async_client import AsyncConnectWiseClient
+
+        globals()[name] = AsyncConnectWiseClient
+        return AsyncConnectWiseClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazily imported async client included."""
+    return sorted(set(globals()) | {"AsyncConnectWiseClient"})

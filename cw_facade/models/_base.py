@@ -13,13 +13,9 @@ neither in the schema nor in the record raises :class:`AttributeError`, so typos
 
 from __future__ import annotations
 
-import copy
-import importlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Self
-
-import attrs
 
 from cw_facade.models._values import _MISSING, as_datetime, as_int, as_str, nested, normalize_key
 
@@ -72,6 +68,8 @@ class Model:
 
     def to_dict(self) -> dict[str, Any]:
         """A deep copy of the record, safe to modify and send back."""
+        import copy
+
         return copy.deepcopy(self._raw)
 
     def to_generated(self) -> Any:
@@ -172,6 +170,8 @@ def _short(value: Any) -> str:
 def _generated_class(name: str) -> Any:
     if not name:
         raise TypeError("this model has no generated counterpart")
+    import importlib  # the generated package is loaded only when asked for
+
     return getattr(importlib.import_module(_GENERATED_PACKAGE), name)
 
 
@@ -179,5 +179,7 @@ def _schema_keys_of(name: str) -> frozenset[str]:
     """Normalized API key names of the generated model ``name`` (empty when there is none)."""
     if not name:
         return frozenset()
+    import attrs  # imported on first need: ``import cw_facade`` stays light
+
     names = (f.name for f in attrs.fields(_generated_class(name)) if f.init)
     return frozenset(normalize_key(_GENERATED_ALIASES.get(n, n)) for n in names)
