@@ -23,6 +23,7 @@ from cw_facade._domain_sync import _SyncDomainMixin
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
+from cw_facade._responses import release
 from cw_facade._secrets import SecretString
 
 T = TypeVar("T")
@@ -136,7 +137,7 @@ class SyncClientCore(ClientCore):
             sent = self._build_request(self._http, request)
             started = self._now()
             try:
-                response = self._http.send(sent)
+                response = release(self._http.send(sent))
             except httpx.RequestError as exc:
                 self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)
@@ -270,7 +271,9 @@ class SyncClientCore(ClientCore):
                 raise self._page_error(
                     request, result.response, result.retries_taken, exc
                 ) from None
+            del result  # one page in memory at a time: drop the body before the next request
             yield from records
+            del records
 
     def get_all(
         self,

@@ -40,3 +40,6 @@ MEDIA_TYPE = "application/vnd.connectwise.com+json"
 LOGGER_NAME = "cw_facade"
 #: Longest response body excerpt kept in an error message (characters).
 BODY_EXCERPT_LIMIT = 200
+
+#: Response bodies at least this large decode with the cyclic garbage collector paused.
+GC_PAUSE_MIN_BYTES = 64 * 1024
