@@ -23,6 +23,7 @@ from cw_facade._domain_async import _AsyncDomainMixin
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
+from cw_facade._responses import release
 from cw_facade._secrets import SecretString
 
 T = TypeVar("T")
@@ -123,7 +124,7 @@ class AsyncClientCore(ClientCore):
             sent = self._build_request(self._http, request)
             started = self._now()
             try:
-                response = await self._http.send(sent)
+                response = release(await self._http.send(sent))
             except httpx.RequestError as exc:
                 self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)
@@ -249,6 +250,27 @@ class AsyncClientCore(ClientCore):
         from cw_facade._async_paging import iterate
 
         return iterate(self, cursor, max_retries)
+
+    def _iter_pages(
+        self,
+        endpoint: str,
+        *,
+        conditions: object = None,
+        fields: str | Iterable[str] | None = None,
+        order_by: str | None = None,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool = False,
+        max_retries: int | None = None,
+        **params: ParamValue | None,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """:meth:`iter_all` one page (a non-empty list of records) at a time."""
+        cursor = self._cursor(
+            endpoint, conditions, fields, order_by, pagesize, limit, forward_only, params
+        )
+        from cw_facade._async_paging import iterate_pages
+
+        return iterate_pages(self, cursor, max_retries)
 
     async def get_all(
         self,

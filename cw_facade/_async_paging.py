@@ -31,19 +31,31 @@ async def iterate(
     client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield every record the cursor describes (see the module docstring)."""
+    pages = iterate_pages(client, cursor, max_retries)
+    async with aclosing(pages) as ordered:
+        async for page in ordered:
+            for record in page:
+                yield record
+
+
+async def iterate_pages(
+    client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
+) -> AsyncGenerator[list[dict[str, Any]], None]:
+    """Like :func:`iterate`, one non-empty list of records per page (cheaper per record)."""
     seen: set[object] | None = None
     pages = await _planned(client, cursor, max_retries)
     if pages > 1:
         seen = set()
         scan = _concurrently(client, cursor, pages, max_retries, seen)
         async with aclosing(scan) as ordered:
-            async for record in ordered:
-                yield record
+            async for page in ordered:
+                yield page
     while not cursor.done:
         records, _ = await client._page(cursor, cursor.request(), max_retries)
-        for record in records:
-            if seen is None or _fresh(record, seen):
-                yield record
+        if seen is not None:
+            records = [record for record in records if _fresh(record, seen)]
+        if records:
+            yield records
 
 
 async def _planned(client: AsyncClientCore, cursor: PageCursor, max_retries: int | None) -> int:
@@ -76,7 +88,8 @@ async def _concurrently(
     pages: int,
     max_retries: int | None,
     seen: set[object],
-) -> AsyncGenerator[dict[str, Any], None]:
+) -> AsyncGenerator[list[dict[str, Any]], None]:
+    """Yield the fresh records of each planned page, in page order (one list per page)."""
     tasks: dict[int, asyncio.Future[Result]] = {}
     following, full = 1, False
     try:
@@ -88,18 +101,30 @@ async def _concurrently(
             result = await tasks.pop(page)
             records = _records(client, cursor.page_request(page), result)
             full = len(records) >= cursor.pagesize and _may_continue(result.response)
-            for record in records:
-                if cursor.limit is not None and cursor.produced >= cursor.limit:
-                    break
-                if _fresh(record, seen):
-                    cursor.produced += 1
-                    yield record
+            del result  # the page's response body is no longer needed
+            fresh = _take(cursor, records, seen)
+            if fresh:
+                yield fresh
             if not records or (cursor.limit is not None and cursor.produced >= cursor.limit):
                 full = False
                 break
     finally:
         await _cancel(tasks)
     cursor.page, cursor.done = pages + 1, not full
+
+
+def _take(
+    cursor: PageCursor, records: list[dict[str, Any]], seen: set[object]
+) -> list[dict[str, Any]]:
+    """The records of one page not produced before, cut at the cursor's ``limit``."""
+    fresh: list[dict[str, Any]] = []
+    for record in records:
+        if cursor.limit is not None and cursor.produced >= cursor.limit:
+            break
+        if _fresh(record, seen):
+            cursor.produced += 1
+            fresh.append(record)
+    return fresh
 
 
 def _may_continue(response: httpx.Response) -> bool:

@@ -57,11 +57,12 @@ class _AsyncDomainMixin(_Base):
     """Tickets, notes, configurations, companies, contacts, lookups, callbacks, health."""
 
     def _iter(self, model: type[M], endpoint: str, **query: Any) -> AsyncIterator[M]:
-        records = self.iter_all(endpoint, **query)  # arguments are checked here, at once
-        return _wrap(model, records)
+        pages = self._iter_pages(endpoint, **query)  # arguments are checked here, at once
+        return _wrap(model, pages)
 
     async def _list(self, model: type[M], endpoint: str, **query: Any) -> list[M]:
-        return [model(record) async for record in self.iter_all(endpoint, **query)]
+        pages = self._iter_pages(endpoint, **query)
+        return [model(record) async for page in pages for record in page]
 
     # -- tickets ---------------------------------------------------------------------------
 
@@ -335,12 +336,13 @@ class _AsyncDomainMixin(_Base):
         return await self._drive(callbacks.delete_callback(callback_id))
 
 
-async def _wrap(model: type[M], records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[M]:
+async def _wrap(model: type[M], pages: AsyncIterator[list[dict[str, Any]]]) -> AsyncIterator[M]:
     """Wrap each record; closing this iterator early closes the transport's paging too."""
     try:
-        async for record in records:
-            yield model(record)
+        async for page in pages:
+            for record in page:
+                yield model(record)
     finally:
-        close = getattr(records, "aclose", None)
+        close = getattr(pages, "aclose", None)
         if close is not None:
             await close()

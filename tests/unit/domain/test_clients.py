@@ -186,15 +186,15 @@ async def test_async_iterator_closed_early_closes_the_paging() -> None:
 
     closed: list[bool] = []
 
-    async def pages(endpoint: str, **query: Any) -> AsyncIterator[dict[str, Any]]:
+    async def pages(endpoint: str, **query: Any) -> AsyncIterator[list[dict[str, Any]]]:
         try:
             for number in range(1, 4):
-                yield {"id": number}
+                yield [{"id": number}]
         finally:
             closed.append(True)
 
     twin = Twin("async", Router())
-    twin.client.iter_all = pages
+    twin.client._iter_pages = pages
     try:
         async with aclosing(twin.client.iter_tickets()) as tickets:
             async for ticket in tickets:
