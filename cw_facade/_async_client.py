@@ -18,7 +18,7 @@ from cw_facade._constants import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
 )
-from cw_facade._core import ClientCore, check_count
+from cw_facade._core import ClientCore, check_count, tls_setting
 from cw_facade._domain_async import _AsyncDomainMixin
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
@@ -74,7 +74,9 @@ class AsyncClientCore(ClientCore):
         if http_client is not None and transport is not None:
             raise ConnectWiseConfigurationError("pass http_client or transport, not both")
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self._timeout)
+        self._http = http_client or httpx.AsyncClient(
+            transport=transport, timeout=self._timeout, verify=tls_setting(self._endpoints.scheme)
+        )
 
     # -- lifecycle ------------------------------------------------------------------------
 

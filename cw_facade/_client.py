@@ -18,7 +18,7 @@ from cw_facade._constants import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
 )
-from cw_facade._core import ClientCore
+from cw_facade._core import ClientCore, tls_setting
 from cw_facade._domain_sync import _SyncDomainMixin
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
@@ -81,7 +81,9 @@ class SyncClientCore(ClientCore):
         if http_client is not None and transport is not None:
             raise ConnectWiseConfigurationError("pass http_client or transport, not both")
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(transport=transport, timeout=self._timeout)
+        self._http = http_client or httpx.Client(
+            transport=transport, timeout=self._timeout, verify=tls_setting(self._endpoints.scheme)
+        )
         self._discovery_lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import ssl
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -66,6 +67,19 @@ def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
         raise ConnectWiseConfigurationError("timeout must be a positive number of seconds")
     return httpx.Timeout(float(timeout), connect=min(CONNECT_TIMEOUT, float(timeout)))
+
+
+def tls_setting(scheme: str) -> ssl.SSLContext | bool:
+    """What the client's own httpx pool gets as ``verify=``.
+
+    ``https`` sites: ``True`` (httpx's default, the CA bundle loaded). A plain ``http`` site
+    (``allow_insecure_http``) never negotiates TLS, since every URL the client builds stays on
+    that site and redirects are not followed, so loading the CA bundle (~30 ms) would be wasted:
+    it gets a client context with no trust anchors, which refuses any certificate.
+    """
+    if scheme == "https":
+        return True
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 class ClientCore:

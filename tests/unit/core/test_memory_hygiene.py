@@ -1,9 +1,10 @@
-"""Lazy paging frees each page by reference counting alone, and large bodies decode fast."""
+"""Lazy paging frees each page by reference counting alone; large bodies and setup stay cheap."""
 
 from __future__ import annotations
 
 import gc
 import json
+import ssl
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from cw_facade._async_client import AsyncConnectWiseClient
 from cw_facade._client import ConnectWiseClient
 from cw_facade._constants import GC_PAUSE_MIN_BYTES
+from cw_facade._core import tls_setting
 from cw_facade._responses import loads, release
 
 from .conftest import API_ROOT, CLIENT, CLIENT_ID, PASSWORD, USERNAME, pages_handler
@@ -110,3 +112,14 @@ def test_loads_decodes_and_keeps_the_collector_state(size: int, enabled: bool) -
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was_enabled else gc.disable)()
+
+
+def test_https_sites_load_the_ca_bundle_as_httpx_does() -> None:
+    assert tls_setting("https") is True
+
+
+def test_plain_http_sites_get_a_context_that_trusts_nothing() -> None:
+    context = tls_setting("http")
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
