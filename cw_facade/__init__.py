@@ -44,7 +44,6 @@ from cw_facade._webhooks import (
     parse_callback,
     verify_signature,
 )
-from cw_facade.conditions import C, ConditionsSyntaxError, parse
 from cw_facade.models import (
     Board,
     BoardStatus,
@@ -66,6 +65,15 @@ from cw_facade.models import (
 
 if TYPE_CHECKING:
     from cw_facade._async_client import AsyncConnectWiseClient
+    from cw_facade.conditions import C, ConditionsSyntaxError, parse
+
+#: Names imported on first use (``import cw_facade`` skips asyncio and the conditions parser).
+_LAZY = {
+    "AsyncConnectWiseClient": "cw_facade._async_client",
+    "C": "cw_facade.conditions",
+    "ConditionsSyntaxError": "cw_facade.conditions",
+    "parse": "cw_facade.conditions",
+}
 
 __version__ = "0.1.0"
 
@@ -123,15 +131,17 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import the async client on first use: ``import cw_facade`` then skips asyncio."""
-    if name == "AsyncConnectWiseClient":
-        from cw_facade._async_client import AsyncConnectWiseClient
+    """Import a lazily exported name (see ``_LAZY``) on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        globals()[name] = AsyncConnectWiseClient
-        return AsyncConnectWiseClient
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    """The module's names, the lazily imported async client included."""
-    return sorted(set(globals()) | {"AsyncConnectWiseClient"})
+    """The module's names, the lazily imported ones included."""
+    return sorted(set(globals()) | set(_LAZY))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from cw_facade._defaults import TicketDefaults
 from cw_facade._operations.lookups import LookupCache
 from cw_facade._validation import InvalidArgumentError
-from cw_facade.conditions import Expr
+
+if TYPE_CHECKING:  # the conditions package loads on first use, not with ``import cw_facade``
+    from cw_facade.conditions import Expr
 
 #: A conditions string, or an expression built with :class:`cw_facade.conditions.C`.
-Conditions = str | Expr
+Conditions: TypeAlias = "str | Expr"
 #: A ``fields`` selection: ``"id,summary"`` or ``["id", "summary"]``.
 Fields = str | Iterable[str]
 

@@ -12,7 +12,6 @@ from typing import Any
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import check_page_size
 from cw_facade._request import APIRequest, Operation, ParamValue
-from cw_facade.conditions import parse
 
 #: Anything whose ``str()`` is a conditions string: a ``str`` or a builder expression.
 Conditions = object
@@ -48,6 +47,8 @@ def wire_conditions(conditions: Conditions | None, *, validate: bool) -> str | N
         if not conditions.strip():
             return None
         if validate:
+            from cw_facade.conditions import parse  # loaded on first use
+
             parse(conditions)
         return conditions
     return str(conditions)
