@@ -1,10 +1,11 @@
 """Async paging: sequential like the sync client, or concurrent when ``/count`` gives the total.
 
-Concurrent mode fetches up to ``concurrency`` pages at once in navigable mode and yields them
-strictly in page order. Records whose ``id`` was already yielded are skipped, so a record moving
-across a page boundary during the scan is not produced twice. When the last planned page is
-full (records were added meanwhile), paging continues sequentially until a short page.
-Forward-only scans are always sequential.
+Concurrent mode asks ``/count`` and page 1 at once, then fetches up to ``concurrency`` pages at
+once in navigable mode and yields them strictly in page order; without a total, the page 1
+already fetched starts sequential paging. Records whose ``id`` was already yielded are skipped,
+so a record moving across a page boundary during the scan is not produced twice. When the last
+planned page is full (records were added meanwhile), paging continues sequentially until a
+short page. Forward-only scans are always sequential.
 """
 
 from __future__ import annotations
@@ -43,13 +44,22 @@ async def iterate_pages(
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """Like :func:`iterate`, one non-empty list of records per page (cheaper per record)."""
     seen: set[object] | None = None
-    pages = await _planned(client, cursor, max_retries)
-    if pages > 1:
-        seen = set()
-        scan = _concurrently(client, cursor, pages, max_retries, seen)
-        async with aclosing(scan) as ordered:
-            async for page in ordered:
-                yield page
+    first = _first_page(client, cursor, max_retries)
+    try:
+        pages = 0 if first is None else await _planned(client, cursor, max_retries)
+        if pages > 1 and first is not None:
+            seen = set()
+            scan = _concurrently(client, cursor, pages, max_retries, seen, first)
+            async with aclosing(scan) as ordered:
+                async for page in ordered:
+                    yield page
+        elif first is not None:  # one page, or no total: page 1 is what sequential paging asks
+            records = _advance(client, cursor, cursor.request(), await first)
+            if records:
+                yield records
+    finally:
+        if first is not None:
+            await _cancel({1: first})
     while not cursor.done:
         records, _ = await client._page(cursor, cursor.request(), max_retries)
         if seen is not None:
@@ -58,10 +68,28 @@ async def iterate_pages(
             yield records
 
 
+def _first_page(
+    client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
+) -> asyncio.Future[Result] | None:
+    """Request page 1 alongside ``/count`` (it is needed either way); None when sequential."""
+    if client.concurrency < 2 or cursor.forward_only or cursor.done:
+        return None
+    return asyncio.ensure_future(client._send(cursor.page_request(1), max_retries))
+
+
+def _advance(
+    client: AsyncClientCore, cursor: PageCursor, request: APIRequest, result: Result
+) -> list[dict[str, Any]]:
+    """Let the cursor take a page fetched ahead (as ``client._page`` does for one it fetches)."""
+    try:
+        return cursor.advance(result.data, result.response)
+    except PageShapeError as exc:
+        error = client._page_error(request, result.response, result.retries_taken, exc)
+        raise error from None
+
+
 async def _planned(client: AsyncClientCore, cursor: PageCursor, max_retries: int | None) -> int:
     """Pages to fetch concurrently; 0 when the scan should run sequentially."""
-    if client.concurrency < 2 or cursor.forward_only or cursor.done:
-        return 0
     params = {k: v for k, v in cursor.params.items() if k not in _NOT_COUNTED}
     request = APIRequest("GET", f"{cursor.path}/count", params=params)
     try:
@@ -88,10 +116,11 @@ async def _concurrently(
     pages: int,
     max_retries: int | None,
     seen: set[object],
+    first: asyncio.Future[Result],
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """Yield the fresh records of each planned page, in page order (one list per page)."""
-    tasks: dict[int, asyncio.Future[Result]] = {}
-    following, full = 1, False
+    tasks: dict[int, asyncio.Future[Result]] = {1: first}
+    following, full = 2, False
     try:
         for page in range(1, pages + 1):
             while following <= pages and len(tasks) < client.concurrency:
