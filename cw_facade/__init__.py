@@ -34,16 +34,6 @@ from cw_facade._errors import (
 )
 from cw_facade._secrets import SecretString
 from cw_facade._validation import InvalidArgumentError, MissingArgumentError, UnknownNameError
-from cw_facade._webhooks import (
-    CallbackEvent,
-    InvalidCallbackError,
-    InvalidSignatureError,
-    compute_signature,
-    fetch_signing_key,
-    fetch_signing_key_async,
-    parse_callback,
-    verify_signature,
-)
 from cw_facade.models import (
     Board,
     BoardStatus,
@@ -65,14 +55,38 @@ from cw_facade.models import (
 
 if TYPE_CHECKING:
     from cw_facade._async_client import AsyncConnectWiseClient
+    from cw_facade._webhooks import (
+        CallbackEvent,
+        InvalidCallbackError,
+        InvalidSignatureError,
+        compute_signature,
+        fetch_signing_key,
+        fetch_signing_key_async,
+        parse_callback,
+        verify_signature,
+    )
     from cw_facade.conditions import C, ConditionsSyntaxError, parse
 
-#: Names imported on first use (``import cw_facade`` skips asyncio and the conditions parser).
+#: Names imported on first use: ``import cw_facade`` skips asyncio, the conditions parser and
+#: the webhook helpers (hashlib, hmac) until a program asks for them.
 _LAZY = {
     "AsyncConnectWiseClient": "cw_facade._async_client",
     "C": "cw_facade.conditions",
     "ConditionsSyntaxError": "cw_facade.conditions",
     "parse": "cw_facade.conditions",
+    **dict.fromkeys(
+        (
+            "CallbackEvent",
+            "InvalidCallbackError",
+            "InvalidSignatureError",
+            "compute_signature",
+            "fetch_signing_key",
+            "fetch_signing_key_async",
+            "parse_callback",
+            "verify_signature",
+        ),
+        "cw_facade._webhooks",
+    ),
 }
 
 __version__ = "0.1.0"

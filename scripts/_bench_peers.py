@@ -3,10 +3,11 @@
 Never imported by cw-facade: the peers (pyconnectwise, ConnectPyse-Manage's ``connectwise``)
 and their dependencies live only in ``.bench/peers``. Usage::
 
-    python _bench_peers.py PEER WORKLOAD API_ROOT [CALLS]
+    python _bench_peers.py PEER WORKLOAD API_ROOT [CALLS [PAIRS]]
 
-prints one JSON object: ``{"baseline": s, "peer": s}`` (parse, page, trip: the baseline is
-``json.loads`` or a bare httpx GET + ``json.loads`` timed in the same process, interleaved) or
+prints one JSON object: ``{"pairs": [[baseline_s, peer_s], ...]}`` (parse, page, trip: the
+baseline is ``json.loads`` or a bare httpx GET + ``json.loads`` timed in the same process,
+interleaved with the peer; trip times ``CALLS`` calls and gives seconds per call) or
 ``{"peer": s, "tickets": n}`` (bulk).
 
 Pointing the peers at the plain-http simulator:
@@ -109,41 +110,54 @@ def _bare_get(http: Any, url: str, params: dict[str, Any] | None = None) -> Any:
     return json.loads(http.get(url, params=params).content)
 
 
-def run(peer_name: str, workload: str, api_root: str, calls: int) -> dict[str, Any]:
-    """Run one sample of ``workload`` for ``peer_name``; see the module docstring."""
+def run(peer_name: str, workload: str, api_root: str, calls: int, pairs: int) -> dict[str, Any]:
+    """Run ``workload`` for ``peer_name``; see the module docstring."""
     httpx: Any = importlib.import_module("httpx")
     peer = Peer(peer_name, api_root)
     auth = (f"{COMPANY}+{PUBLIC_KEY}", PRIVATE_KEY)
     with httpx.Client(auth=auth, headers={"clientId": CLIENT_ID}) as http:
-        page_url = f"{api_root}service/tickets"
-        page_params = {"pageSize": PAGE_SIZE, "page": 1}
-        one_url = f"{page_url}/{TICKET_ID}"
-        if workload == "parse":
-            body = http.get(page_url, params=page_params).content
-            peer.parse(json.loads(body)[:10])  # warm up: imports, model schemas
-            base = _timed(lambda: json.loads(body))
-            return {"baseline": base, "peer": _timed(lambda: peer.parse(json.loads(body)))}
-        if workload == "page":
-            peer.page()  # warm up: imports, first connection
-            base = _timed(lambda: _bare_get(http, page_url, page_params))
-            return {"baseline": base, "peer": _timed(peer.page)}
-        if workload == "trip":
-            peer.ticket()
-            base = _timed(lambda: [_bare_get(http, one_url) for _ in range(calls)])
-            seconds = _timed(lambda: [peer.ticket() for _ in range(calls)])
-            return {"baseline": base / calls, "peer": seconds / calls}
         if workload == "bulk":
             found: list[Any] = []
             peer.ticket()  # warm up: imports, model schemas, discovery
             seconds = _timed(lambda: found.extend(peer.bulk()))
             return {"peer": seconds, "tickets": len(found)}
+        pair = _pair_maker(peer, workload, http, api_root, calls)
+        return {"pairs": [pair() for _ in range(pairs)]}
+
+
+def _pair_maker(
+    peer: Peer, workload: str, http: Any, api_root: str, calls: int
+) -> Callable[[], list[float]]:
+    """A function timing one interleaved (baseline, peer) pair of ``workload``, warmed up."""
+    page_url = f"{api_root}service/tickets"
+    page_params = {"pageSize": PAGE_SIZE, "page": 1}
+    one_url = f"{page_url}/{TICKET_ID}"
+    if workload == "parse":
+        body = http.get(page_url, params=page_params).content
+        peer.parse(json.loads(body)[:10])  # warm up: imports, model schemas
+        return lambda: [
+            _timed(lambda: json.loads(body)),
+            _timed(lambda: peer.parse(json.loads(body))),
+        ]
+    if workload == "page":
+        peer.page()  # warm up: imports, first connection
+        return lambda: [_timed(lambda: _bare_get(http, page_url, page_params)), _timed(peer.page)]
+    if workload == "trip":
+        peer.ticket()
+
+        def trip() -> list[float]:
+            base = _timed(lambda: [_bare_get(http, one_url) for _ in range(calls)])
+            return [base / calls, _timed(lambda: [peer.ticket() for _ in range(calls)]) / calls]
+
+        return trip
     raise SystemExit(f"unknown workload {workload!r}")
 
 
 def main(argv: list[str]) -> int:
     """Command line; see the module docstring."""
     calls = int(argv[3]) if len(argv) > 3 else 1
-    print(json.dumps(run(argv[0], argv[1], argv[2], calls)))
+    pairs = int(argv[4]) if len(argv) > 4 else 1
+    print(json.dumps(run(argv[0], argv[1], argv[2], calls, pairs)))
     return 0
 
 

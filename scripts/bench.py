@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -34,6 +35,7 @@ class Sizes:
     """How much work each section does."""
 
     rounds: int
+    pairs: int
     trip_calls: int
     bulk_rounds: int
     bulk_tickets: int
@@ -42,8 +44,8 @@ class Sizes:
     import_runs: int
 
 
-FULL = Sizes(7, 200, 3, 20_000, 2_000, 100_000, 7)
-QUICK = Sizes(2, 20, 1, 2_000, 500, 3_000, 2)
+FULL = Sizes(7, 3, 200, 5, 20_000, 2_000, 100_000, 15)
+QUICK = Sizes(2, 1, 20, 1, 2_000, 500, 3_000, 2)
 
 
 @dataclass
@@ -95,12 +97,15 @@ class PeerRunner:
         self.python, self.api_root = python, api_root
         self.failed: dict[str, str] = {p: reason for p in PEERS} if python is None else {}
 
-    def sample(self, peer: str, workload: str, calls: int = 1, root: str = "") -> dict[str, float]:
-        """One sample, or ``{}`` when the peer cannot run (the reason is kept)."""
+    def sample(
+        self, peer: str, workload: str, calls: int = 1, pairs: int = 1, root: str = ""
+    ) -> dict[str, Any]:
+        """One child run, or ``{}`` when the peer cannot run (the reason is kept)."""
         if self.python is None or peer in self.failed:
             return {}
         script = str(env.SCRIPTS / "_bench_peers.py")
-        command = [str(self.python), script, peer, workload, root or self.api_root, str(calls)]
+        where = root or self.api_root
+        command = [str(self.python), script, peer, workload, where, str(calls), str(pairs)]
         try:
             return env.run_json(command)
         except (RuntimeError, OSError) as exc:
@@ -124,15 +129,16 @@ def parse_section(report: Report, page: bytes, sizes: Sizes, peers: PeerRunner) 
         "generated attrs from_dict": work.parse_generated,
     }
     samples: dict[str, list[float]] = {name: [] for name in ours}
-    peer_samples: dict[str, list[dict[str, float]]] = {p: [] for p in PEERS}
+    peer_samples: dict[str, list[list[float]]] = {p: [] for p in PEERS}
     for fn in ours.values():
         fn(page)  # warm up imports and caches
     for _ in range(sizes.rounds):
-        for name, fn in ours.items():
-            samples[name].append(fn(page))
+        for _ in range(sizes.pairs):
+            for name, fn in ours.items():
+                samples[name].append(fn(page))
         for peer in PEERS:
-            if found := peers.sample(peer, "parse"):
-                peer_samples[peer].append(found)
+            found = peers.sample(peer, "parse", pairs=sizes.pairs)
+            peer_samples[peer].extend(found.get("pairs", []))
     base = samples["json.loads (baseline)"]
     result: dict[str, float] = {}
     for name, values in samples.items():
@@ -145,14 +151,14 @@ def parse_section(report: Report, page: bytes, sizes: Sizes, peers: PeerRunner) 
 
 
 def _peer_rows(
-    report: Report, section: str, peer: str, samples: list[dict[str, float]], peers: PeerRunner
+    report: Report, section: str, peer: str, pairs: list[list[float]], peers: PeerRunner
 ) -> float:
     """Rows for a peer measured against its own in-process baseline; returns its ratio."""
-    if not samples:
+    if not pairs:
         report.row(section, PEER_LABELS[peer], peers.why(peer))
         return float("nan")
-    values = [s["peer"] for s in samples]
-    ratio = env.median(env.ratios(values, [s["baseline"] for s in samples]))
+    values = [pair[1] for pair in pairs]
+    ratio = env.median(env.ratios(values, [pair[0] for pair in pairs]))
     report.row(section, PEER_LABELS[peer], ms(env.median(values)), times(ratio))
     return ratio
 
@@ -166,21 +172,22 @@ def request_section(
     headers = work.bare_headers()
     page: dict[str, list[float]] = {"bare": [], "ours": []}
     trip: dict[str, list[float]] = {"bare": [], "ours": []}
-    peer_page: dict[str, list[dict[str, float]]] = {p: [] for p in PEERS}
-    peer_trip: dict[str, list[dict[str, float]]] = {p: [] for p in PEERS}
+    peer_page: dict[str, list[list[float]]] = {p: [] for p in PEERS}
+    peer_trip: dict[str, list[list[float]]] = {p: [] for p in PEERS}
     with httpx.Client() as http, ConnectWiseClient(**work.client_kwargs(site)) as client:
         work.page_bare(http, api_root, headers), work.page_facade(client)  # warm up
         work.trip_facade(client, 5), work.trip_bare(http, api_root, headers, 5)
         for _ in range(sizes.rounds):
-            page["bare"].append(work.page_bare(http, api_root, headers))
-            page["ours"].append(work.page_facade(client))
-            trip["bare"].append(work.trip_bare(http, api_root, headers, sizes.trip_calls))
-            trip["ours"].append(work.trip_facade(client, sizes.trip_calls))
+            for _ in range(sizes.pairs):
+                page["bare"].append(work.page_bare(http, api_root, headers))
+                page["ours"].append(work.page_facade(client))
+                trip["bare"].append(work.trip_bare(http, api_root, headers, sizes.trip_calls))
+                trip["ours"].append(work.trip_facade(client, sizes.trip_calls))
             for peer in PEERS:
-                if found := peers.sample(peer, "page"):
-                    peer_page[peer].append(found)
-                if found := peers.sample(peer, "trip", sizes.trip_calls):
-                    peer_trip[peer].append(found)
+                found = peers.sample(peer, "page", pairs=sizes.pairs)
+                peer_page[peer].extend(found.get("pairs", []))
+                found = peers.sample(peer, "trip", sizes.trip_calls, sizes.pairs)
+                peer_trip[peer].extend(found.get("pairs", []))
     return (
         _request_rows(report, "GET 1,000-ticket page", page, peer_page, peers),
         _request_rows(report, "get_ticket round trip", trip, peer_trip, peers),
@@ -191,7 +198,7 @@ def _request_rows(
     report: Report,
     section: str,
     ours: dict[str, list[float]],
-    peer_samples: dict[str, list[dict[str, float]]],
+    peer_samples: dict[str, list[list[float]]],
     peers: PeerRunner,
 ) -> dict[str, float]:
     ratio = env.median(env.ratios(ours["ours"], ours["bare"]))

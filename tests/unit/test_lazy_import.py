@@ -14,6 +14,7 @@ HEAVY = (
     "attr",
     "attrs",
     "cw_facade._async_client",
+    "cw_facade._webhooks",
     "cw_facade.conditions",
     "cw_manage_client",
 )
@@ -61,6 +62,15 @@ def test_a_plain_string_condition_is_still_validated_before_sending() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "refused"
+
+
+def test_webhook_helpers_are_exported_lazily() -> None:
+    from cw_facade import _webhooks, compute_signature, parse_callback
+
+    assert (compute_signature, parse_callback) == (
+        _webhooks.compute_signature,
+        _webhooks.parse_callback,
+    )
 
 
 def test_unknown_names_still_raise() -> None:
