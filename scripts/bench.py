@@ -86,8 +86,8 @@ def ms(seconds: float) -> str:
 
 
 def times(ratio: float) -> str:
-    """A ratio as ``1.23x``."""
-    return f"{ratio:.2f}x"
+    """A ratio as ``1.23x`` (``n/a`` when it could not be measured)."""
+    return f"{ratio:.2f}x" if ratio == ratio else "n/a"
 
 
 class PeerRunner:

@@ -93,6 +93,12 @@ def test_report_renders_rows_and_verdicts() -> None:
     assert "[n/a ] peers: n/a" in text and "[MISS] bulk: 2.00x" in text
 
 
+def test_ratios_print_as_multiples_and_unknown_ones_as_n_a() -> None:
+    assert bench.times(1.234) == "1.23x"
+    assert bench.times(float("nan")) == "n/a"
+    assert bench.ms(0.00123) == "1.23 ms" and bench.ms(0.5) == "500.0 ms"
+
+
 def test_a_peer_that_cannot_run_is_reported_with_its_reason() -> None:
     runner = bench.PeerRunner(None, "peer install failed: offline", "http://127.0.0.1:1/")
     assert runner.sample("connectpyse", "parse") == {}
