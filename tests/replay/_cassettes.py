@@ -89,6 +89,11 @@ def make_vcr(target: Target, library: Path) -> vcr.VCR:
     return config
 
 
+def requests_sent(cassette: Cassette) -> int:
+    """How many requests went through ``cassette`` so far (recorded or played)."""
+    return len(cassette) if cassette.record_mode == "all" else cassette.play_count
+
+
 def cassette_name(module: str, test: str) -> str:
     """``test_raw``, ``test_get[x]`` → ``test_raw/test_get-x.yaml``."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", test).strip("-")
