@@ -75,7 +75,7 @@ def test_unauthorized(make_client: Callable[..., ConnectWiseClient]) -> None:
 async def test_unauthorized_async(make_aclient: Callable[..., AsyncConnectWiseClient]) -> None:
     rejected_aclient = make_aclient(private_key=REJECTED_PRIVATE_KEY)
     with pytest.raises(ConnectWiseAuthError) as caught:
-        await rejected_aclient.get_ticket(5)
+        await rejected_aclient.ping()
     assert (caught.value.status_code, caught.value.retries_taken) == (401, 0)
     assert REJECTED_PRIVATE_KEY not in str(caught.value)
 

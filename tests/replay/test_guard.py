@@ -63,6 +63,15 @@ def test_every_cassette_has_its_test() -> None:
     assert [name for name in stale if name not in tests] == []
 
 
+def test_async_twins_send_and_receive_the_same_bytes() -> None:
+    """A test and its ``_async`` twin make the same calls, so their cassettes are identical."""
+    twins = [p for p in CASSETTES if p.stem.endswith("_async")]
+    assert len(twins) >= MIN_CASSETTES // 2
+    for twin in twins:
+        sync = twin.with_name(twin.name.replace("_async.yaml", ".yaml"))
+        assert sync.read_bytes() == twin.read_bytes(), twin.name
+
+
 def test_clean_sample_passes() -> None:
     assert problems(_sample()) == []
 
