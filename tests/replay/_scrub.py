@@ -20,6 +20,7 @@ import base64
 import copy
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -86,12 +87,17 @@ def _origins(base_url: str) -> list[tuple[str, str]]:
     """``(recorded, neutral)`` pairs for the site and API hosts of ``base_url``."""
     ends = parse_base_url(base_url, codebase=CODEBASE, allow_insecure_http=True)
     scheme = httpx.URL(base_url).scheme
-    pairs: list[tuple[str, str]] = []
-    for host in {ends.site_host, ends.api_host}:
-        pairs.append((f"{scheme}://{host}", NEUTRAL_ORIGIN))
-    for host in {ends.site_host, ends.api_host}:
-        pairs.append((host, NEUTRAL_HOST))
-    return pairs
+    hosts = {ends.site_host, ends.api_host}
+    return [
+        *((f"{scheme}://{host}", NEUTRAL_ORIGIN) for host in hosts),
+        *((host, NEUTRAL_HOST) for host in hosts),
+    ]
+
+
+def _with_quoted(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each pair plus its percent-encoded form (credentials may sit in URLs)."""
+    quoted = [(quote(found, safe=""), quote(placeholder, safe="")) for found, placeholder in pairs]
+    return [*pairs, *quoted]
 
 
 class Scrubber:
@@ -111,9 +117,9 @@ class Scrubber:
         ]
         if target.company != PLACEHOLDER_COMPANY:
             pairs.append((target.company, PLACEHOLDER_COMPANY))
-        secrets = sorted((p for p in pairs if p[0] != p[1]), key=lambda p: -len(p[0]))
-        origins = [p for p in _origins(target.base_url) if p[0] != p[1]]
-        self._pairs = [*origins, *secrets]
+        everything = {*_with_quoted(pairs), *_origins(target.base_url)}
+        # Longest first, so api-na.myconnectwise.net is not rewritten as na.myconnectwise.net.
+        self._pairs = sorted((p for p in everything if p[0] != p[1]), key=lambda p: (-len(p[0]), p))
 
     def text(self, value: str) -> str:
         """``value`` with every origin and credential replaced."""
@@ -130,11 +136,8 @@ class Scrubber:
         return self.text(body) if isinstance(body, str) else body
 
     def _auth(self, value: str) -> str:
-        return (
-            PLACEHOLDER_AUTH
-            if value in (self._valid_auth, PLACEHOLDER_AUTH)
-            else (PLACEHOLDER_BAD_AUTH)
-        )
+        valid = value in (self._valid_auth, PLACEHOLDER_AUTH)
+        return PLACEHOLDER_AUTH if valid else PLACEHOLDER_BAD_AUTH
 
     def request(self, request: Any) -> Any:
         """vcrpy ``before_record_request`` hook (gets a copy of the request)."""

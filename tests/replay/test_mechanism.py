@@ -70,7 +70,8 @@ def test_deleting_a_cassette_fails_exactly_its_test(tmp_path: Path) -> None:
     shutil.copytree(CASSETTE_DIR, library)
     (library / VICTIM_MODULE / f"{VICTIM}.yaml").unlink()
     report = tmp_path / "report.xml"
-    env = {**os.environ, ENV_CASSETTE_DIR: str(library)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CW_FACADE_")}
+    env[ENV_CASSETTE_DIR] = str(library)
     module = CASSETTE_DIR.parent / f"{VICTIM_MODULE}.py"
     command = [sys.executable, "-m", "pytest", "-q", str(module), f"--junitxml={report}"]
     completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
