@@ -50,9 +50,12 @@ def recording(env: Mapping[str, str] = os.environ) -> bool:
 
 
 def real_server_target(env: Mapping[str, str] = os.environ) -> Target | None:
-    """The real server to record against, when every ``CW_FACADE_RECORD_*`` value is set."""
+    """The real server to record against: recording, and every ``CW_FACADE_RECORD_*`` set.
+
+    When replaying, the variables are ignored: replay never leaves the cassettes.
+    """
     values = [env.get(name, "") for name in SERVER_VARIABLES]
-    if not any(values):
+    if not recording(env) or not any(values):
         return None
     if not all(values):
         missing = [n for n, v in zip(SERVER_VARIABLES, values, strict=True) if not v]

@@ -47,7 +47,7 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def record_simulator() -> Iterator[ManageSimulator | None]:
     """The simulator recordings are made against (``None`` when replaying or using a server)."""
-    if not recording() or real_server_target() is not None:
+    if not recording() or real_server_target() is not None:  # replaying, or a real server
         yield None
         return
     with ManageSimulator() as simulator:

@@ -20,9 +20,12 @@ from cw_facade import ConnectWiseClient
 from tests.replay._cassettes import (
     CASSETTE_DIR,
     ENV_CASSETTE_DIR,
+    ENV_RECORD,
+    SERVER_VARIABLES,
     MissingCassetteError,
     UnplayedInteractionsError,
     make_vcr,
+    real_server_target,
     use_cassette,
 )
 from tests.replay._scrub import CODEBASE, REPLAY_TARGET, Target
@@ -126,3 +129,17 @@ def test_the_same_calls_replay_cleanly(client: ConnectWiseClient) -> None:
     with use_cassette("test_raw/test_get_missing_is_none.yaml") as cassette:
         assert client.get("service/tickets/99999") is None
     assert cassette.all_played
+
+
+def test_server_variables_are_ignored_when_replaying() -> None:
+    env = {name: f"value-{n}" for n, name in enumerate(SERVER_VARIABLES)}
+    assert real_server_target(env) is None
+    target = real_server_target({**env, ENV_RECORD: "1"})
+    assert target is not None and target.record and target.base_url == "value-0"
+    assert "value-3" not in repr(target)  # the private key stays out of reprs
+
+
+def test_incomplete_server_variables_are_refused() -> None:
+    env = {ENV_RECORD: "1", SERVER_VARIABLES[0]: "https://na.myconnectwise.net"}
+    with pytest.raises(RuntimeError, match="CW_FACADE_RECORD_PRIVATE_KEY"):
+        real_server_target(env)
