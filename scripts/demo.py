@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cw_facade import C, ConnectWiseClient, Model, TicketDefaults
+from cw_facade import C, ConnectWiseClient, TicketDefaults
 
 DEMO_PAGE = 10
 ENV = {
@@ -100,14 +100,6 @@ def target_for(args: argparse.Namespace) -> Iterator[Target]:
         yield target(credentials, insecure_http=True)
 
 
-def record_id(model: Model) -> int:
-    """The id of a record the server just returned (``Model.id`` is ``None`` only under
-    ``fields=`` projections that leave it out)."""
-    if model.id is None:
-        raise SystemExit(f"demo: the server returned a {type(model).__name__} without an id")
-    return model.id
-
-
 def run(target: Target, say: Callable[[str], None] = print) -> int:
     """Run the workflow; returns the new ticket's id."""
     defaults = TicketDefaults(
@@ -130,7 +122,6 @@ def run(target: Target, say: Callable[[str], None] = print) -> int:
         if not configs:
             raise SystemExit(f"demo: no configuration named {target.config_name!r}")
         config = configs[0]
-        config_id = record_id(config)
         say(f"found configuration #{config.id} {config.name} ({config.type_name})")
         say(f"  IP address {config.ipAddress}")
 
@@ -138,20 +129,19 @@ def run(target: Target, say: Callable[[str], None] = print) -> int:
             summary=f"Server {config.name} Offline",
             body=f"Server unreachable. IP: {config.ipAddress}",
         )
-        ticket_id = record_id(ticket)
         say(
             f"opened ticket #{ticket.id} {ticket.summary!r} for {ticket.company_name} "
             f"on {ticket.board_name}, {ticket.priority_name}, status {ticket.status_name}"
         )
 
-        cw.attach_configuration(ticket_id, config_id)
-        attached = [c.device_identifier for c in cw.get_ticket_configurations(ticket_id)]
+        cw.attach_configuration(ticket.id, config.id)
+        attached = [c.device_identifier for c in cw.get_ticket_configurations(ticket.id)]
         say(f"attached configuration: {', '.join(str(n) for n in attached)}")
 
-        note = cw.add_ticket_note(ticket_id, "Checking server connectivity", internal=True)
+        note = cw.add_ticket_note(ticket.id, "Checking server connectivity", internal=True)
         say(f"added internal note #{note.id}: {note.text!r}")
 
-        resolved = cw.update_ticket_status(ticket_id, status=target.resolved_status)
+        resolved = cw.update_ticket_status(ticket.id, status=target.resolved_status)
         say(
             f"set status {resolved.status_name!r} by name: closed={resolved.is_closed} "
             f"at {resolved.closed_datetime}"
@@ -166,8 +156,8 @@ def run(target: Target, say: Callable[[str], None] = print) -> int:
             f"({pages} pages of {DEMO_PAGE}; /count says {count})"
         )
 
-        say(f"view ticket: {cw.get_ticket_url(ticket_id)}")
-        return ticket_id
+        say(f"view ticket: {cw.get_ticket_url(ticket.id)}")
+        return ticket.id
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,7 +50,7 @@ class NameTable:
         table = cls()
         for record in sorted(records, key=_is_inactive):
             name = as_str(lookup(record.raw, "name"))
-            if name is None or record.id is None:
+            if name is None or not record.id:
                 continue
             table.ids.setdefault(_fold(name), record.id)
             table.names.append(name)

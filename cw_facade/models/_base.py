@@ -62,9 +62,15 @@ class Model:
         return self._raw
 
     @property
-    def id(self) -> int | None:
-        """The record id."""
-        return as_int(self._get("id"))
+    def id(self) -> int:
+        """The record id, ``0`` when the record carries none.
+
+        Every record the API returns has an id, except under a ``fields=`` projection that
+        leaves ``id`` out. ``0`` is never a ConnectWise id and every method refuses it before
+        sending anything; typing the id as ``int`` lets ``cw.add_ticket_note(ticket.id, ...)``
+        type-check as it did with ConnectPyse-Manage.
+        """
+        return as_int(self._get("id")) or 0
 
     def to_dict(self) -> dict[str, Any]:
         """A deep copy of the record, safe to modify and send back."""

@@ -25,3 +25,13 @@ def test_the_conditions_example_renders_what_it_says() -> None:
     assert str(namespace["cond"]) == (
         '(closedFlag=false AND priority/id>=8) OR summary contains "urgent"'
     )
+
+
+def test_the_pytest_fixture_example_runs() -> None:
+    from cw_facade.testing import ManageSimulator
+
+    (block,) = blocks_containing("def test_escalation(manage_simulator):")
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    with ManageSimulator() as sim:
+        namespace["test_escalation"](sim)  # type: ignore[operator]

@@ -244,7 +244,8 @@ class TestModelBasics:
         )
         long = Ticket({"id": 6, "summary": "x" * 500, "initialDescription": "y" * 10_000})
         assert len(repr(long)) < 80
-        assert repr(Ticket({})) == "Ticket(id=None)"
+        assert repr(Ticket({})) == "Ticket(id=0)"
+        assert Ticket({"id": None}).id == 0
 
     def test_pickle_and_copy_round_trip(self) -> None:
         ticket = Ticket(ticket_payload())
