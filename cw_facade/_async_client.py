@@ -77,6 +77,8 @@ class AsyncClientCore(ClientCore):
         self._http = http_client or httpx.AsyncClient(
             transport=transport, timeout=self._timeout, verify=tls_setting(self._endpoints.scheme)
         )
+        # Created on first use, inside the event loop that runs the client.
+        self._discovery_lock: asyncio.Lock | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -113,13 +115,21 @@ class AsyncClientCore(ClientCore):
             response = None
         return self._apply_discovery(response)
 
+    async def _ensure_codebase(self) -> None:
+        """Discover the codebase once, however many tasks ask for it at the same time."""
+        if self._discovery_lock is None:
+            self._discovery_lock = asyncio.Lock()
+        async with self._discovery_lock:
+            if self._codebase is None:
+                await self._discover()
+
     async def _send(self, request: APIRequest, max_retries: int | None = None) -> Result:
         """Perform ``request`` with retries, rediscovery and error mapping."""
         limit = self._retry_limit(max_retries)
         retries, rediscovered = 0, False
         while True:
             if self._codebase is None:
-                await self._discover()
+                await self._ensure_codebase()
             gate = self._gate_delay()
             if gate > 0:
                 await self._sleep(gate)

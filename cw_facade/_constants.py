@@ -6,9 +6,10 @@ rest are limits of the ConnectWise API itself or of this client's patience.
 
 from __future__ import annotations
 
-#: Total time allowed for one HTTP request (seconds): connect, write, read and pool waits.
+#: Seconds allowed for each phase of one HTTP request: waiting for a pooled connection, each
+#: write and each read (httpx's per-phase timeouts; not a cap on the whole exchange).
 DEFAULT_TIMEOUT = 30.0
-#: Time allowed to establish a connection (seconds), never more than the total timeout.
+#: Time allowed to establish a connection (seconds), never more than ``DEFAULT_TIMEOUT``.
 CONNECT_TIMEOUT = 10.0
 
 #: How often a failed call is repeated before its error is raised.

@@ -61,7 +61,12 @@ def check_count(name: str, value: object, low: int, high: int | None = None) -> 
 
 
 def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
-    """A total ``timeout`` in seconds becomes an httpx timeout with the connect limit applied."""
+    """``timeout`` seconds become an httpx timeout with the connect limit applied.
+
+    httpx applies it per phase (pool wait, connect, each write, each read): a silent server
+    times out after ``timeout`` seconds, but one that trickles a byte within every read
+    timeout can stretch a call beyond it.
+    """
     if isinstance(timeout, httpx.Timeout):
         return timeout
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:

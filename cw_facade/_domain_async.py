@@ -154,7 +154,7 @@ class _AsyncDomainMixin(_Base):
         """The link to the ticket in the ConnectWise web UI (may discover the codebase)."""
         check_id("ticket_id", ticket_id)
         if self._codebase is None:
-            await self._discover()
+            await self._ensure_codebase()
         return ticket_link(self._endpoints, self._codebase, self._client, ticket_id)
 
     # -- notes -----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def endpoint_path(endpoint: str) -> str:
 def record_path(endpoint: str, record_id: int | str) -> str:
     """``service/tickets`` and ``5`` → ``service/tickets/5``."""
     text = str(record_id).strip() if not isinstance(record_id, bool) else ""
-    if not isinstance(record_id, int | str) or not text.isdigit():
+    if not isinstance(record_id, int | str) or not (text.isascii() and text.isdigit()):
         raise ConnectWiseConfigurationError(f"record_id must be a positive integer: {record_id!r}")
     return f"{endpoint_path(endpoint)}/{int(text)}"
 
@@ -82,8 +82,24 @@ def query_params(
         "page": page,
         "pageSize": pagesize,
     }
-    values.update(extra or {})
+    for key, value in (extra or {}).items():
+        if key.casefold() in _NAMED_PARAMS:
+            raise ConnectWiseConfigurationError(
+                f"pass {key!r} as the {_NAMED_PARAMS[key.casefold()]}= argument, not as an extra "
+                "parameter (it would skip its checks or be sent twice)"
+            )
+        values[key] = value
     return {key: value for key, value in values.items() if value is not None}
+
+
+#: Query parameters that have their own (checked) argument, by case-folded wire name.
+_NAMED_PARAMS = {
+    "conditions": "conditions",
+    "fields": "fields",
+    "orderby": "order_by",
+    "page": "page",
+    "pagesize": "pagesize",
+}
 
 
 def get_op(path: str, params: Mapping[str, ParamValue]) -> Operation[Any]:

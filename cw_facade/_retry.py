@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -35,9 +36,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         seconds = float(text)
     except ValueError:
         return _seconds_until_date(text, time.time() if now is None else now)
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+    if seconds != seconds:
         return None
-    return max(0.0, seconds)
+    return max(0.0, seconds)  # inf stays inf: above any cap, so the 429 is raised
 
 
 def _seconds_until_date(text: str, now: float) -> float | None:
@@ -46,7 +47,8 @@ def _seconds_until_date(text: str, now: float) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        return None
+        # HTTP dates are always GMT; asctime dates and "-0000" parse without a zone.
+        when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - now)
 
 

@@ -8,7 +8,11 @@ other URL before any I/O, because the URL comes from the (not yet verified) payl
 
     event = parse_callback(body, headers)                        # not verified yet
     key = fetch_signing_key(event.key_url)                       # cache it per key_url
-    event = parse_callback(body, headers, signing_key=key)       # raises if forged
+    event = parse_callback(body, headers, signing_key=key, expected_company="yourcompany")
+
+A valid signature proves that *a* ConnectWise server sent the body, not that it is yours:
+another tenant can register a callback to your URL. Pass ``expected_company`` (your login
+company id) so that a correctly signed callback from another company is refused too.
 """
 
 from __future__ import annotations
@@ -107,12 +111,17 @@ def verify_signature(body: bytes | str, headers: Mapping[str, str], signing_key:
 
 
 def parse_callback(
-    body: bytes | str, headers: Mapping[str, str], *, signing_key: str | None = None
+    body: bytes | str,
+    headers: Mapping[str, str],
+    *,
+    signing_key: str | None = None,
+    expected_company: str | None = None,
 ) -> CallbackEvent:
     """Parse a callback body; with ``signing_key``, verify its signature first.
 
     Raises :class:`InvalidSignatureError` on a missing or wrong signature (only when a key is
-    given) and :class:`InvalidCallbackError` when the body is not a JSON object.
+    given), and :class:`InvalidCallbackError` when the body is not a JSON object or, with
+    ``expected_company``, when its ``CompanyId`` is another company's (compared ignoring case).
     """
     if signing_key is not None:
         verify_signature(body, headers, signing_key)
@@ -122,6 +131,8 @@ def parse_callback(
         raise InvalidCallbackError("the callback body is not JSON") from exc
     if not isinstance(payload, dict):
         raise InvalidCallbackError("the callback body is not a JSON object")
+    if expected_company is not None:
+        _check_company(payload, expected_company)
     kind = as_str(lookup(payload, "Type"))
     return CallbackEvent(
         action=as_str(lookup(payload, "Action")),
@@ -130,6 +141,16 @@ def parse_callback(
         entity=_entity(kind, lookup(payload, "Entity")),
         raw=payload,
     )
+
+
+def _check_company(payload: dict[str, Any], expected: str) -> None:
+    sent = as_str(lookup(payload, "CompanyId"))
+    if not expected.strip():
+        raise InvalidCallbackError("expected_company must be a non-empty string")
+    if sent is None or sent.strip().casefold() != expected.strip().casefold():
+        raise InvalidCallbackError(
+            f"the callback comes from company {sent!r}, not the expected {expected!r}"
+        )
 
 
 def _entity(kind: str | None, value: Any) -> Model | None:

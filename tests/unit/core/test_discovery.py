@@ -131,3 +131,23 @@ async def test_explicit_codebase_skips_discovery(make: Any) -> None:
     twin = make(server, base_url=SITE, codebase="v2025_1")
     assert await twin.call("get", "service/tickets/1") is None
     assert [r.url.path for r in server.requests] == ["/v2025_1/apis/3.0/service/tickets/1"]
+
+
+async def test_concurrent_async_calls_discover_only_once() -> None:
+    import asyncio
+
+    from cw_facade import AsyncConnectWiseClient
+
+    server = site_server(["v2025_1/"] * 5)
+
+    async def slow_handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)  # let the other tasks run while discovery is in flight
+        return server(request)
+
+    async with AsyncConnectWiseClient(
+        SITE, "acme", "pub", "priv", "cid", transport=httpx.MockTransport(slow_handler)
+    ) as client:
+        await asyncio.gather(*(client.get(f"service/tickets/{n}") for n in range(1, 6)))
+    infos = [r for r in server.requests if r.url.path == INFO]
+    assert len(infos) == 1
+    assert len(server.requests) == 6

@@ -271,3 +271,20 @@ async def test_validation_can_be_switched_off(make: Any) -> None:
         await twin.call("count", "service/tickets", conditions="id = = 5")
     assert info.value.code == "ApiFindCondition"
     assert server.requests[0].url.params["conditions"] == "id = = 5"
+
+
+@pytest.mark.parametrize("name", ["Conditions", "PAGESIZE", "orderby", "Fields", "Page"])
+async def test_extra_params_may_not_shadow_checked_arguments(make: Any, name: str) -> None:
+    server = scripted()
+    twin = make(server)
+    with pytest.raises(ConnectWiseConfigurationError, match="not as an extra parameter"):
+        await twin.call("get", "service/tickets", **{name: "x"})
+    assert server.requests == []
+
+
+async def test_a_non_ascii_digit_record_id_is_a_configuration_error(make: Any) -> None:
+    server = scripted()
+    twin = make(server)
+    with pytest.raises(ConnectWiseConfigurationError, match="record_id"):
+        await twin.call("delete", "service/tickets", "²")
+    assert server.requests == []

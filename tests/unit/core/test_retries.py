@@ -162,7 +162,7 @@ async def test_retry_after_is_honoured(make: Any, header: Any, low: float, high:
     assert low <= twin.clock.sleeps[0] <= high
 
 
-@pytest.mark.parametrize("header", [lambda: "3600", lambda: _http_date(3600)])
+@pytest.mark.parametrize("header", [lambda: "3600", lambda: _http_date(3600), lambda: "1e309"])
 async def test_retry_after_above_cap_raises_at_once(make: Any, header: Any) -> None:
     server = scripted(respond(429, headers={"Retry-After": header()}))
     twin = make(server)
@@ -208,9 +208,15 @@ def test_parse_retry_after_edge_cases() -> None:
     assert parse_retry_after(None) is None
     assert parse_retry_after("  12 ") == 12.0
     assert parse_retry_after("-5") == 0.0
-    assert parse_retry_after("inf") is None
+    assert parse_retry_after("nan") is None
+    assert parse_retry_after("soon") is None
+    # "wait forever" stays above any cap, so the 429 is raised rather than retried
+    assert parse_retry_after("inf") == float("inf")
+    assert parse_retry_after("1e309") == float("inf")
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00", now=0.0) is None
+    # HTTP dates are GMT: the asctime form and "-0000" carry no zone but mean GMT
+    assert parse_retry_after("Wed Oct 21 07:28:00 2015", now=1445412470.0) == 10.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 -0000", now=1445412470.0) == 10.0
 
 
 def test_backoff_delay_respects_bounds() -> None:

@@ -262,3 +262,24 @@ class TestFetchKey:
         unverified = parse_callback(body, signed(body))
         key = fetch_signing_key(unverified.key_url, transport=self.transport(response, []))
         assert parse_callback(body, signed(body), signing_key=key).id == 1234
+
+
+class TestExpectedCompany:
+    def test_a_signed_callback_from_the_expected_company_passes(self) -> None:
+        body = json.dumps(payload()).encode()
+        event = parse_callback(body, signed(body), signing_key=KEY, expected_company="ACME")
+        assert event.company_id == "acme"
+
+    def test_a_correctly_signed_callback_from_another_tenant_is_refused(self) -> None:
+        body = json.dumps(payload(CompanyId="intruder")).encode()
+        with pytest.raises(InvalidCallbackError, match="'intruder', not the expected 'acme'"):
+            parse_callback(body, signed(body), signing_key=KEY, expected_company="acme")
+
+    def test_a_callback_without_company_is_refused_when_one_is_expected(self) -> None:
+        body = json.dumps(payload(CompanyId=None)).encode()
+        with pytest.raises(InvalidCallbackError, match="from company None"):
+            parse_callback(body, {}, expected_company="acme")
+
+    def test_an_empty_expected_company_is_a_mistake(self) -> None:
+        with pytest.raises(InvalidCallbackError, match="non-empty"):
+            parse_callback(json.dumps(payload()), {}, expected_company=" ")
