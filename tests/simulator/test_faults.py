@@ -45,6 +45,9 @@ def test_faults_answer_before_the_store(sim: ManageSimulator, api: httpx.Client)
 def test_method_filter(sim: ManageSimulator, api: httpx.Client) -> None:
     sim.add_fault("503", method="POST", path=TICKETS)
     assert api.get("service/tickets").status_code == 200
+    body = {"summary": "Refused", "company": {"id": 250}}
+    assert api.post("service/tickets", json=body).status_code == 503
+    assert api.get("service/tickets/count").json() == {"count": 300}
 
 
 def test_html_error_page(sim: ManageSimulator, api: httpx.Client) -> None:
@@ -67,8 +70,9 @@ def test_malformed_json(sim: ManageSimulator, api: httpx.Client) -> None:
 @pytest.mark.parametrize("kind", ["slow-body", "latency"])
 def test_slow_responses_are_complete(sim: ManageSimulator, api: httpx.Client, kind: str) -> None:
     expected = api.get("service/tickets").content
-    sim.add_fault(kind, path=TICKETS, count=1, delay=0.01)
+    fault = sim.add_fault(kind, path=TICKETS, count=1, delay=0.01)
     assert api.get("service/tickets").content == expected
+    assert fault.remaining == 0  # the fault fired on that request
 
 
 def test_connection_reset(sim: ManageSimulator) -> None:

@@ -161,17 +161,45 @@ async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
     assert max(inner.pages) <= 6
 
 
+class StallAfterFirstPage:
+    """Page 1 answers; every later page waits forever unless its request is cancelled."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.inner = pages_handler(records)
+        self.count = len(records)
+        self.started: list[int] = []
+        self.cancelled: list[int] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/count"):
+            return respond(200, {"count": self.count})
+        page = int(request.url.params["page"])
+        self.started.append(page)
+        if page == 1:
+            return self.inner(request)
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled.append(page)
+            raise
+        raise AssertionError("unreachable")
+
+
 async def test_stopping_early_cancels_outstanding_pages() -> None:
-    handler = SlowPages(recs(40))
+    handler = StallAfterFirstPage(recs(40))
     twin = make_async(handler, concurrency=4)
     try:
         records = twin.client.iter_all("service/tickets", pagesize=5)
         first = await records.__anext__()
         await records.aclose()
+        for _ in range(10):
+            await asyncio.sleep(0)
     finally:
         await twin.close()
     assert first == {"id": 1}
-    assert sorted(handler.pages) == [1, 2, 3, 4][: len(handler.pages)]
+    outstanding = sorted(p for p in handler.started if p != 1)
+    assert outstanding, "the client should have fetched ahead"
+    assert sorted(handler.cancelled) == outstanding
 
 
 async def test_a_429_holds_back_every_other_request() -> None:
