@@ -23,7 +23,7 @@ _TIMESTAMP_RE = re.compile(
 )
 _MICROSECOND_DIGITS = 6
 #: An integer as text: ASCII digits only (``"²"`` passes ``str.isdigit`` but not ``int``).
-_INTEGER_RE = re.compile(r"^\s*-?[0-9]+\s*$")
+_INTEGER_RE = re.compile(r"[ \t\r\n]*-?[0-9]+[ \t\r\n]*")
 
 
 def normalize_key(name: str) -> str:
@@ -66,7 +66,7 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and _INTEGER_RE.match(value):
+    if isinstance(value, str) and _INTEGER_RE.fullmatch(value):
         return int(value)
     return None
 
