@@ -1,8 +1,9 @@
 """Re-record the replay cassettes of ``tests/replay`` (``make record`` runs this).
 
-By default the cassettes are recorded against a fresh in-process ``ManageSimulator``: the old
-cassette directory is deleted first, so the result is exactly what the current tests send, and
-recording twice gives byte-identical files. With ``--base-url`` (and the credentials, as
+By default the cassettes are recorded against a fresh in-process ``ManageSimulator`` into a
+new directory that replaces the old one only when every test passed, so the result is exactly
+what the current tests send, a failed recording changes nothing, and recording twice gives
+byte-identical files. With ``--base-url`` (and the credentials, as
 options or as the ``CW_FACADE_RECORD_*`` environment variables) they are recorded against a
 real ConnectWise server instead; tests that inject simulator faults are left out and keep
 their cassettes. Either way every cassette is scrubbed before it is written (placeholders for
@@ -13,8 +14,12 @@ conftest reads that variable and the connection settings.
 
     python scripts/record_cassettes.py                       # against the simulator
     python scripts/record_cassettes.py -k test_tickets       # only some tests
-    python scripts/record_cassettes.py --base-url https://na.myconnectwise.net \\
-        --company acme --public-key ... --private-key ... --client-id ...
+    CW_FACADE_RECORD_BASE_URL=https://na.myconnectwise.net CW_FACADE_RECORD_COMPANY=acme \\
+    CW_FACADE_RECORD_PUBLIC_KEY=... CW_FACADE_RECORD_PRIVATE_KEY=... \\
+    CW_FACADE_RECORD_CLIENT_ID=... python scripts/record_cassettes.py   # a real server
+
+Prefer the environment variables for the keys: options are visible in ``ps`` and in shell
+history.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Suffix of the directory a full re-recording is written to before it replaces the library.
+RECORDING_SUFFIX = ".recording"
 TESTS = ROOT / "tests" / "replay"
 DEFAULT_CASSETTES = TESTS / "cassettes"
 
@@ -91,14 +98,28 @@ def record(args: argparse.Namespace, env: Mapping[str, str] = os.environ) -> int
     """Record the cassettes; return pytest's exit status."""
     server = server_settings(args)
     library = args.cassette_dir.resolve()
-    if not server and not args.keyword and library.exists():
-        shutil.rmtree(library)
-    library.mkdir(parents=True, exist_ok=True)
+    # A full re-recording goes to a fresh sibling directory that replaces the library only
+    # when every test passed: a failed recording leaves the old cassettes untouched.
+    whole = not server and not args.keyword
+    target = library.with_name(library.name + RECORDING_SUFFIX) if whole else library
+    if whole:
+        shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
     child_env = {key: value for key, value in env.items() if key not in SERVER_OPTIONS.values()}
     child_env.update(server)
     child_env[ENV_RECORD] = "1"
-    child_env[ENV_CASSETTE_DIR] = str(library)
+    child_env[ENV_CASSETTE_DIR] = str(target)
     completed = subprocess.run(pytest_command(args, bool(server)), cwd=ROOT, env=child_env)
+    if whole:
+        if completed.returncode == 0:
+            shutil.rmtree(library, ignore_errors=True)
+            target.rename(library)
+        else:
+            print(
+                f"record_cassettes: recording failed; {library} is unchanged "
+                f"(the partial recording is in {target})",
+                file=sys.stderr,
+            )
     return completed.returncode
 
 

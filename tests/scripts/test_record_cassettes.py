@@ -56,10 +56,26 @@ def test_simulator_recording_replaces_the_whole_library(fake_run: FakeRun, tmp_p
     assert rc.main(["--cassette-dir", str(tmp_path / "lib")]) == 0
     assert not stale.exists() and (tmp_path / "lib").is_dir()
     assert fake_run.env[rc.ENV_RECORD] == "1"
-    assert fake_run.env[rc.ENV_CASSETTE_DIR] == str((tmp_path / "lib").resolve())
+    assert fake_run.env[rc.ENV_CASSETTE_DIR] == str((tmp_path / "lib.recording").resolve())
+    assert not (tmp_path / "lib.recording").exists()  # moved into place
     assert not set(rc.SERVER_OPTIONS.values()) & set(fake_run.env)
     assert fake_run.command[-3:] == ["-m", "not replay_meta", "-v"]
     assert "--confcutdir" not in fake_run.command
+
+
+def test_a_failed_full_recording_leaves_the_library_untouched(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    failing = FakeRun(returncode=1)
+    monkeypatch.setattr(rc.subprocess, "run", failing)
+    for variable in rc.SERVER_OPTIONS.values():
+        monkeypatch.delenv(variable, raising=False)
+    kept = tmp_path / "lib" / "test_raw" / "test_close.yaml"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("x")
+    assert rc.main(["--cassette-dir", str(tmp_path / "lib")]) == 1
+    assert kept.read_text() == "x"
+    assert (tmp_path / "lib.recording").is_dir()
 
 
 def test_keyword_recording_keeps_other_cassettes(fake_run: FakeRun, tmp_path: Path) -> None:
