@@ -2,8 +2,9 @@
 
 Concurrent mode asks ``/count`` and page 1 at once, then fetches up to ``concurrency`` pages at
 once in navigable mode and yields them strictly in page order; without a total, the page 1
-already fetched starts sequential paging. Records whose ``id`` was already yielded are skipped,
-so a record moving across a page boundary during the scan is not produced twice. When the last
+already fetched starts sequential paging. Records whose ``id`` was yielded on one of the last
+two pages are skipped, so a record moving across a page boundary during the scan is not
+produced twice (memory stays bounded by pages, not by the scan). When the last
 planned page is full (records were added meanwhile), paging continues sequentially until a
 short page. Forward-only scans are always sequential.
 """
@@ -11,6 +12,7 @@ short page. Forward-only scans are always sequential.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from cw_facade._client import Result
 
 _NOT_COUNTED = frozenset({"fields", "orderBy"})
+#: Pages whose record ids are remembered to skip records that shifted across a page boundary.
+DEDUPE_WINDOW_PAGES = 2
 
 
 async def iterate(
@@ -43,12 +47,12 @@ async def iterate_pages(
     client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """Like :func:`iterate`, one non-empty list of records per page (cheaper per record)."""
-    seen: set[object] | None = None
+    seen: RecentIds | None = None
     first = _first_page(client, cursor, max_retries)
     try:
         pages = 0 if first is None else await _planned(client, cursor, max_retries)
         if pages > 1 and first is not None:
-            seen = set()
+            seen = RecentIds()
             scan = _concurrently(client, cursor, pages, max_retries, seen, first)
             async with aclosing(scan) as ordered:
                 async for page in ordered:
@@ -64,6 +68,7 @@ async def iterate_pages(
         records, _ = await client._page(cursor, cursor.request(), max_retries)
         if seen is not None:
             records = [record for record in records if _fresh(record, seen)]
+            seen.next_page()
         if records:
             yield records
 
@@ -100,7 +105,31 @@ async def _planned(client: AsyncClientCore, cursor: PageCursor, max_retries: int
     return planned_pages(total, cursor.pagesize, cursor.limit)
 
 
-def _fresh(record: dict[str, Any], seen: set[object]) -> bool:
+class RecentIds:
+    """Ids of the records of the last few pages.
+
+    When records are inserted or deleted during a scan, pages shift and a record reappears at
+    the edge of a neighbouring page. Remembering a window of pages catches that while memory
+    stays bounded by pages, not by the length of the scan.
+    """
+
+    def __init__(self, pages: int = DEDUPE_WINDOW_PAGES) -> None:
+        """Remember the ids of the last ``pages`` pages."""
+        self._pages: deque[set[object]] = deque([set()], maxlen=pages)
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in page for page in self._pages)
+
+    def add(self, key: object) -> None:
+        """Remember ``key`` as seen on the current page."""
+        self._pages[-1].add(key)
+
+    def next_page(self) -> None:
+        """Start a new page, forgetting the oldest one beyond the window."""
+        self._pages.append(set())
+
+
+def _fresh(record: dict[str, Any], seen: RecentIds) -> bool:
     key = record.get("id")
     if key is None or isinstance(key, dict | list):
         return True
@@ -115,7 +144,7 @@ async def _concurrently(
     cursor: PageCursor,
     pages: int,
     max_retries: int | None,
-    seen: set[object],
+    seen: RecentIds,
     first: asyncio.Future[Result],
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """Yield the fresh records of each planned page, in page order (one list per page)."""
@@ -143,7 +172,7 @@ async def _concurrently(
 
 
 def _take(
-    cursor: PageCursor, records: list[dict[str, Any]], seen: set[object]
+    cursor: PageCursor, records: list[dict[str, Any]], seen: RecentIds
 ) -> list[dict[str, Any]]:
     """The records of one page not produced before, cut at the cursor's ``limit``."""
     fresh: list[dict[str, Any]] = []
@@ -153,6 +182,7 @@ def _take(
         if _fresh(record, seen):
             cursor.produced += 1
             fresh.append(record)
+    seen.next_page()
     return fresh
 
 

@@ -257,3 +257,17 @@ async def test_concurrent_paging_survives_429s() -> None:
     assert [r["id"] for r in records] == list(range(1, 31))
     assert sorted(inner.pages) == [1, 2, 3, 4, 5, 6]
     assert twin.clock.sleeps.count(1.0) >= 2
+
+
+def test_recent_ids_remember_a_window_of_pages_only() -> None:
+    from cw_facade._async_paging import RecentIds
+
+    seen = RecentIds(pages=2)
+    seen.add(1)
+    seen.next_page()
+    seen.add(2)
+    assert 1 in seen and 2 in seen  # a neighbouring page's ids are still known
+    seen.next_page()
+    assert 1 not in seen and 2 in seen  # older pages are forgotten: memory is bounded
+    seen.next_page()
+    assert 2 not in seen
