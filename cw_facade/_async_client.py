@@ -123,6 +123,18 @@ class AsyncClientCore(ClientCore):
             if self._codebase is None:
                 await self._discover()
 
+    async def _receive(self, sent: httpx.Request) -> httpx.Response:
+        """Send ``sent`` and read the whole response within the attempt's total timeout."""
+        if self._total_timeout is None:
+            return await self._http.send(sent)
+        try:
+            async with asyncio.timeout(self._total_timeout):
+                return await self._http.send(sent)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(
+                "the response took longer than the timeout", request=sent
+            ) from exc
+
     async def _send(self, request: APIRequest, max_retries: int | None = None) -> Result:
         """Perform ``request`` with retries, rediscovery and error mapping."""
         limit = self._retry_limit(max_retries)
@@ -136,7 +148,7 @@ class AsyncClientCore(ClientCore):
             sent = self._build_request(self._http, request)
             started = self._now()
             try:
-                response = release(await self._http.send(sent))
+                response = release(await self._receive(sent))
             except httpx.RequestError as exc:
                 self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)

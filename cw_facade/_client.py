@@ -23,7 +23,7 @@ from cw_facade._domain_sync import _SyncDomainMixin
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
-from cw_facade._responses import release
+from cw_facade._responses import read_within, release
 from cw_facade._secrets import SecretString
 
 T = TypeVar("T")
@@ -127,6 +127,14 @@ class SyncClientCore(ClientCore):
                 if self._codebase is None:
                     self._discover()
 
+    def _receive(self, sent: httpx.Request) -> httpx.Response:
+        """Send ``sent`` and read the whole response within the attempt's total timeout."""
+        streamed = self._http.send(sent, stream=True)
+        if self._total_timeout is None:
+            streamed.read()
+            return streamed
+        return read_within(streamed, time.monotonic() + self._total_timeout, time.monotonic)
+
     def _send(self, request: APIRequest, max_retries: int | None = None) -> Result:
         """Perform ``request`` with retries, rediscovery and error mapping."""
         limit = self._retry_limit(max_retries)
@@ -139,7 +147,7 @@ class SyncClientCore(ClientCore):
             sent = self._build_request(self._http, request)
             started = self._now()
             try:
-                response = release(self._http.send(sent))
+                response = release(self._receive(sent))
             except httpx.RequestError as exc:
                 self._log_failure(request, exc, started, retries)
                 delay = self._plan_retry(request, exc, retries, limit)

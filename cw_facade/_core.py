@@ -63,15 +63,24 @@ def check_count(name: str, value: object, low: int, high: int | None = None) -> 
 def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     """``timeout`` seconds become an httpx timeout with the connect limit applied.
 
-    httpx applies it per phase (pool wait, connect, each write, each read): a silent server
-    times out after ``timeout`` seconds, but one that trickles a byte within every read
-    timeout can stretch a call beyond it.
+    httpx applies it per phase (pool wait, connect, each write, each read); the clients also
+    cap each attempt as a whole (see :func:`total_timeout`).
     """
     if isinstance(timeout, httpx.Timeout):
         return timeout
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
         raise ConnectWiseConfigurationError("timeout must be a positive number of seconds")
     return httpx.Timeout(float(timeout), connect=min(CONNECT_TIMEOUT, float(timeout)))
+
+
+def total_timeout(timeout: httpx.Timeout) -> float | None:
+    """Seconds one attempt may take from sending to the last byte (``None``: no cap).
+
+    httpx's timeouts apply per phase, so a server that trickles a byte within every read
+    timeout could stretch a call indefinitely; the clients cap each attempt at the read
+    timeout as a whole as well.
+    """
+    return timeout.read
 
 
 def tls_setting(scheme: str) -> ssl.SSLContext | bool:
@@ -120,6 +129,7 @@ class ClientCore:
         self._codebase_fixed = self._endpoints.codebase is not None
         self._codebase: str | None = self._endpoints.codebase
         self._timeout = make_timeout(timeout)
+        self._total_timeout = total_timeout(self._timeout)
         self.max_retries = check_count("max_retries", max_retries, 0)
         self.page_size = check_count("page_size", page_size, 1, MAX_PAGE_SIZE)
         self.validate_conditions = bool(validate_conditions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -172,3 +173,33 @@ def _plain_message(response: httpx.Response) -> str:
         return f"{reason} (HTML body)"
     excerpt = response.text.strip().replace("\n", " ")[:BODY_EXCERPT_LIMIT]
     return f"{reason}: {excerpt}"
+
+
+def read_within(
+    response: httpx.Response, deadline: float, clock: Callable[[], float]
+) -> httpx.Response:
+    """Read a streamed ``response`` to its end, raising ``httpx.ReadTimeout`` past ``deadline``.
+
+    A response that is already read (mock transports, replayed cassettes) is returned as is.
+    Otherwise the raw body is collected chunk by chunk and a complete response is returned;
+    the streamed one is closed either way.
+    """
+    if response.is_stream_consumed:
+        return response
+    chunks: list[bytes] = []
+    try:
+        for chunk in response.iter_raw():
+            chunks.append(chunk)
+            if clock() > deadline:
+                raise httpx.ReadTimeout(
+                    "the response took longer than the timeout", request=response.request
+                )
+    finally:
+        response.close()
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=b"".join(chunks),
+        request=response.request,
+        extensions=response.extensions,
+    )

@@ -111,3 +111,57 @@ async def test_a_refused_connection_is_retried_even_for_post(kind: str, refused_
     assert not isinstance(info.value, ConnectWiseTimeoutError)
     assert info.value.retries_taken == 2
     assert len(client._test_clock.sleeps) == 2
+
+
+#: The trickling server sends one byte of its body per interval, well within each read timeout.
+TRICKLE_INTERVAL = 0.1
+TRICKLE_BYTES = 40  # 4 s in all: far past TIMEOUT, yet no single read ever waits TIMEOUT
+
+
+class _Trickle(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.request.recv(65536)
+        body = b"[" + b" " * (TRICKLE_BYTES - 2) + b"]"
+        head = (
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        )
+        self.request.sendall(head.encode())
+        for byte in body:
+            if self.server.stop.wait(TRICKLE_INTERVAL):  # type: ignore[attr-defined]
+                return
+            try:
+                self.request.sendall(bytes([byte]))
+            except OSError:
+                return  # the client gave up: that is the point
+
+
+class _TrickleServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Trickle)
+        self.stop = threading.Event()
+
+
+@pytest.fixture
+def trickle_root() -> Iterator[str]:
+    """An HTTP server that answers one byte at a time, each within the read timeout."""
+    server = _TrickleServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v4_6_release/apis/3.0"
+    finally:
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def test_a_trickling_server_times_out_as_a_whole(kind: str, trickle_root: str) -> None:
+    client = _client(kind, trickle_root, timeout=TIMEOUT * 2, max_retries=0)
+    with pytest.raises(ConnectWiseTimeoutError) as info:
+        await _run(kind, client, "get", "service/tickets")
+    assert info.value.retries_taken == 0
