@@ -6,8 +6,8 @@ rest are limits of the ConnectWise API itself or of this client's patience.
 
 from __future__ import annotations
 
-#: Seconds allowed for each phase of one HTTP request: waiting for a pooled connection, each
-#: write and each read (httpx's per-phase timeouts; not a cap on the whole exchange).
+#: Seconds allowed for each phase of one HTTP request (waiting for a pooled connection, each
+#: write, each read) and for each attempt as a whole (see ``_core.total_timeout``).
 DEFAULT_TIMEOUT = 30.0
 #: Time allowed to establish a connection (seconds), never more than ``DEFAULT_TIMEOUT``.
 CONNECT_TIMEOUT = 10.0
