@@ -18,9 +18,8 @@ from cw_facade._constants import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
 )
-from cw_facade._core import ClientCore, check_count, tls_setting
+from cw_facade._core import ClientCore, check_count
 from cw_facade._domain_async import _AsyncDomainMixin
-from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
 from cw_facade._responses import release
@@ -71,12 +70,8 @@ class AsyncClientCore(ClientCore):
             log_bodies=log_bodies,
         )
         self.concurrency = check_count("concurrency", concurrency, 1)
-        if http_client is not None and transport is not None:
-            raise ConnectWiseConfigurationError("pass http_client or transport, not both")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, timeout=self._timeout, verify=tls_setting(self._endpoints.scheme)
-        )
+        options = self._http_options(http_client, transport)
+        self._http = http_client or httpx.AsyncClient(**options)
         # Created on first use, inside the event loop that runs the client.
         self._discovery_lock: asyncio.Lock | None = None
 

@@ -18,9 +18,8 @@ from cw_facade._constants import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
 )
-from cw_facade._core import ClientCore, tls_setting
+from cw_facade._core import ClientCore
 from cw_facade._domain_sync import _SyncDomainMixin
-from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import PageCursor, PageShapeError
 from cw_facade._request import APIRequest, Operation, ParamValue
 from cw_facade._responses import read_within, release
@@ -78,12 +77,8 @@ class SyncClientCore(ClientCore):
             allow_insecure_http=allow_insecure_http,
             log_bodies=log_bodies,
         )
-        if http_client is not None and transport is not None:
-            raise ConnectWiseConfigurationError("pass http_client or transport, not both")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            transport=transport, timeout=self._timeout, verify=tls_setting(self._endpoints.scheme)
-        )
+        options = self._http_options(http_client, transport)
+        self._http = http_client or httpx.Client(**options)
         self._discovery_lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------

@@ -171,6 +171,18 @@ class ClientCore:
             "User-Agent": _USER_AGENT,
         }
 
+    def _http_options(self, http_client: object, transport: object) -> dict[str, Any]:
+        """Options for the httpx client the twin builds when none is injected.
+
+        Refuses an injected client together with a transport, and records whether the twin
+        owns (and so closes) its httpx client.
+        """
+        if http_client is not None and transport is not None:
+            raise ConnectWiseConfigurationError("pass http_client or transport, not both")
+        self._owns_http = http_client is None
+        verify = tls_setting(self._endpoints.scheme)
+        return {"transport": transport, "timeout": self._timeout, "verify": verify}
+
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, request: APIRequest
     ) -> httpx.Request:
