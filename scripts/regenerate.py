@@ -21,6 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _endpoint_rules as endpoint_rules  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "connectwise-manage.json"
 CONFIG = ROOT / "openapi" / "generator-config.json"
@@ -82,7 +85,11 @@ def generate(dest: Path) -> None:
         cwd=dest.parent,
     )
     for path in sorted(dest.rglob("*.py")):
-        path.write_text(HEADER + hoist_lazy_imports(path.read_text()))
+        relative = path.relative_to(dest).as_posix()
+        text = endpoint_rules.apply(relative, hoist_lazy_imports(path.read_text()))
+        path.write_text(HEADER + text)
+    index = endpoint_rules.operations_index(endpoint_rules.endpoint_modules(dest))
+    (dest / "operations.py").write_text(HEADER + index)
     (dest / "py.typed").write_text("")
     ruff = _bin("ruff")
     isolated = ["--isolated", "--no-cache", "--quiet"]
