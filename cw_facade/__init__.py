@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cw_facade._client import ConnectWiseClient
+from cw_facade._sync._client import ConnectWiseClient
 from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import (
     ConnectWiseAPIError,
@@ -54,7 +54,7 @@ from cw_facade.models import (
 )
 
 if TYPE_CHECKING:
-    from cw_facade._async_client import AsyncConnectWiseClient
+    from cw_facade._async._client import AsyncConnectWiseClient
     from cw_facade._webhooks import (
         CallbackEvent,
         InvalidCallbackError,
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 #: Names imported on first use: ``import cw_facade`` skips asyncio, the conditions parser and
 #: the webhook helpers (hashlib, hmac) until a program asks for them.
 _LAZY = {
-    "AsyncConnectWiseClient": "cw_facade._async_client",
+    "AsyncConnectWiseClient": "cw_facade._async._client",
     "C": "cw_facade.conditions",
     "ConditionsSyntaxError": "cw_facade.conditions",
     "parse": "cw_facade.conditions",

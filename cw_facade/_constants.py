@@ -37,6 +37,9 @@ FALLBACK_CODEBASE = "v4_6_release/"
 #: Vendor media type of the API; the version is appended as a parameter.
 MEDIA_TYPE = "application/vnd.connectwise.com+json"
 
+#: ``User-Agent`` of every request.
+USER_AGENT = "cw-facade"
+
 #: Name of the logger every module of the package writes to.
 LOGGER_NAME = "cw_facade"
 #: Longest response body excerpt kept in an error message (characters).

@@ -193,3 +193,7 @@ def error_class_for(status_code: int) -> type[ConnectWiseAPIError]:
     if 500 <= status_code <= 599:
         return ConnectWiseServerError
     return _STATUS_CLASSES.get(status_code, ConnectWiseAPIError)
+
+
+class ConnectWiseClosedError(ConnectWiseError, RuntimeError):
+    """A call on a client that was closed (``close()``/``aclose()`` or its ``with`` block ended)."""

@@ -11,14 +11,13 @@ early once ``limit`` records have been produced.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from cw_facade._errors import ConnectWiseConfigurationError
-from cw_facade._request import APIRequest, ParamValue
 
 #: Request header that selects forward-only paging.
 FORWARD_ONLY_HEADER = {"pagination-type": "forward-only"}
@@ -68,17 +67,32 @@ def _query_value(url: str, name: str) -> str | None:
     return None
 
 
+#: Builds the request arguments of one page from ``(page, page_size, page_id)``.
+PageBuilder = Callable[[int | None, int, int | None], dict[str, Any]]
+#: Builds the request arguments of the scan's ``/count``.
+CountBuilder = Callable[[], dict[str, Any]]
+
+
+def with_headers(args: dict[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
+    """``args`` (request arguments) with ``headers`` added."""
+    return {**args, "headers": {**(args.get("headers") or {}), **headers}}
+
+
 @dataclass
 class PageCursor:
-    """Where a scan stands; :meth:`request` asks for the next page, :meth:`advance` consumes it."""
+    """Where a scan stands; :meth:`request` asks for the next page, :meth:`advance` consumes it.
 
-    path: str
-    params: Mapping[str, ParamValue]
+    ``build`` makes each page's request (a generated operation's ``request_args``, or the raw
+    methods' builder); ``count`` the request of the scan's ``/count``, where there is one.
+    """
+
+    build: PageBuilder
     pagesize: int
     limit: int | None = None
     forward_only: bool = False
+    count: CountBuilder | None = None
     page: int = 1
-    page_id: str | None = None
+    page_id: int | None = None
     produced: int = 0
     done: bool = False
     _first: bool = field(default=True, repr=False)
@@ -90,21 +104,16 @@ class PageCursor:
             self.done = self.limit == 0
             self.pagesize = max(1, min(self.pagesize, self.limit))
 
-    def request(self) -> APIRequest:
-        """The request for the next page."""
-        params: dict[str, ParamValue] = {**self.params, "pageSize": self.pagesize}
+    def request(self) -> dict[str, Any]:
+        """The request arguments of the next page."""
         if self.forward_only:
-            if self.page_id is not None:
-                params["pageId"] = self.page_id
-            return APIRequest("GET", self.path, params=params, headers=FORWARD_ONLY_HEADER)
-        params["page"] = self.page
-        return APIRequest("GET", self.path, params=params)
+            args = self.build(None, self.pagesize, self.page_id)
+            return with_headers(args, FORWARD_ONLY_HEADER)
+        return self.build(self.page, self.pagesize, None)
 
-    def page_request(self, page: int) -> APIRequest:
+    def page_request(self, page: int) -> dict[str, Any]:
         """The navigable-mode request for page number ``page`` (concurrent paging)."""
-        return APIRequest(
-            "GET", self.path, params={**self.params, "pageSize": self.pagesize, "page": page}
-        )
+        return self.build(page, self.pagesize, None)
 
     def advance(self, body: Any, response: httpx.Response) -> list[dict[str, Any]]:
         """Take one page; return its records (cut at ``limit``) and plan the next request."""
@@ -140,7 +149,8 @@ class PageCursor:
             else:
                 self.done = True
             return
-        page_id = _query_value(link.get("url", ""), "pageId")
+        text = _query_value(link.get("url", ""), "pageId")
+        page_id = int(text) if text is not None and text.isascii() and text.isdigit() else None
         if page_id is None or page_id == self.page_id:
             raise PageShapeError("forward-only next link without a new pageId")
         self.page_id = page_id

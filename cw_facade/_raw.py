@@ -1,7 +1,8 @@
-"""The raw methods (``get``, ``post``, ``patch``, ``put``, ``delete``, ``count``) as operations.
+"""Arguments of the raw methods (``get``, ``post``, ... ``iter_all``), checked, I/O-free.
 
-Each function returns an :data:`~cw_facade._request.Operation`, so the sync and async clients
-share argument checking, query building and result shaping.
+The raw methods take an endpoint by path (``"service/tickets"``), so unlike every other method
+they cannot take their request from a generated operation: the query parameter names
+(``conditions``, ``fields``, ``orderBy``, ``page``, ``pageSize``, ``pageId``) are spelled here.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cw_facade._errors import ConnectWiseConfigurationError
-from cw_facade._paging import check_page_size
-from cw_facade._request import APIRequest, Operation, ParamValue
+from cw_facade._paging import CountBuilder, PageBuilder, check_page_size
 
 #: Anything whose ``str()`` is a conditions string: a ``str`` or a builder expression.
 Conditions = object
+#: Query parameter values the API understands.
+ParamValue = str | int | float | bool
 
 
 def endpoint_path(endpoint: str) -> str:
@@ -54,10 +56,14 @@ def wire_conditions(conditions: Conditions | None, *, validate: bool) -> str | N
     return str(conditions)
 
 
-def _fields_text(fields: str | Iterable[str] | None) -> str | None:
+def fields_text(fields: object) -> str | None:
+    """A ``fields`` selection as the API writes it: ``"id,summary"``."""
     if fields is None or isinstance(fields, str):
         return fields or None
-    return ",".join(fields) or None
+    items = list(fields) if isinstance(fields, Iterable) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        raise ConnectWiseConfigurationError("fields must be a string or a list of strings")
+    return ",".join(items) or None
 
 
 def query_params(
@@ -77,7 +83,7 @@ def query_params(
         raise ConnectWiseConfigurationError("page must be an integer >= 1 (pages are 1-based)")
     values: dict[str, ParamValue | None] = {
         "conditions": wire_conditions(conditions, validate=validate),
-        "fields": _fields_text(fields),
+        "fields": fields_text(fields),
         "orderBy": order_by,
         "page": page,
         "pageSize": pagesize,
@@ -102,30 +108,57 @@ _NAMED_PARAMS = {
 }
 
 
-def get_op(path: str, params: Mapping[str, ParamValue]) -> Operation[Any]:
-    """GET ``path``; a 404 answers ``None``."""
-    return (yield APIRequest("GET", path, params=dict(params), none_on_404=True))
+def request_args(
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, ParamValue] | None = None,
+    json: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Request arguments for an endpoint given by path (the raw methods), like ``request_args``.
+
+    ``path`` is relative to the API root; the transport puts it there.
+    """
+    args: dict[str, Any] = {"method": method, "url": "/" + path}
+    if params:
+        args["params"] = {key: param_text(value) for key, value in params.items()}
+    if json is not None:
+        args["json"] = json
+    if headers:
+        args["headers"] = dict(headers)
+    return args
 
 
-def post_op(endpoint: str, data: Any) -> Operation[Any]:
-    """POST ``data`` to ``endpoint``; the created object comes back."""
-    return (yield APIRequest("POST", endpoint_path(endpoint), json=data))
+def param_text(value: ParamValue) -> str:
+    """A query value as the API writes it (``true``/``false`` for booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
-def patch_op(endpoint: str, record_id: int | str, operations: Any) -> Operation[Any]:
-    """PATCH record ``record_id`` with a list of JSON-patch ``operations``."""
+def list_builder(path: str, params: Mapping[str, ParamValue]) -> PageBuilder:
+    """The page builder of a raw scan of ``path`` with ``params`` (see :class:`PageCursor`)."""
+
+    def build(page: int | None, page_size: int, page_id: int | None) -> dict[str, Any]:
+        query: dict[str, ParamValue] = {**params, "pageSize": page_size}
+        if page is not None:
+            query["page"] = page
+        if page_id is not None:
+            query["pageId"] = page_id
+        return request_args("GET", path, params=query)
+
+    return build
+
+
+def count_builder(path: str, params: Mapping[str, ParamValue]) -> CountBuilder:
+    """The ``/count`` request of a raw scan (paging-only parameters left out)."""
+    counted = {k: v for k, v in params.items() if k not in {"fields", "orderBy"}}
+    return lambda: request_args("GET", f"{path}/count", params=counted)
+
+
+def check_operations(operations: Any) -> list[dict[str, Any]]:
+    """A PATCH body: a non-empty list of JSON-patch operations."""
     if not isinstance(operations, list | tuple) or not operations:
         raise ConnectWiseConfigurationError("operations must be a non-empty list of dicts")
-    request = APIRequest("PATCH", record_path(endpoint, record_id), json=list(operations))
-    return (yield request)
-
-
-def put_op(endpoint: str, record_id: int | str, data: Any) -> Operation[Any]:
-    """PUT (replace) record ``record_id`` with ``data``."""
-    return (yield APIRequest("PUT", record_path(endpoint, record_id), json=data))
-
-
-def delete_op(endpoint: str, record_id: int | str) -> Operation[bool]:
-    """DELETE record ``record_id``; ``True`` once done (a 404 raises)."""
-    yield APIRequest("DELETE", record_path(endpoint, record_id))
-    return True
+    return list(operations)

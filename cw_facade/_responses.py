@@ -1,16 +1,15 @@
 """Mapping responses and transport failures to results or exceptions, I/O-free.
 
-A success status gives the decoded JSON (``None`` for an empty body or 204, and for a 404 when
-the request says ``none_on_404``); any other status raises the class :mod:`cw_facade._errors`
-assigns to it, with the API's ``code``, ``message`` and ``errors`` when the body is a
-ConnectWise JSON error, else a short description of the body (HTML is never quoted).
+A success status gives the decoded JSON (``None`` for an empty body or 204); any other status
+raises the class :mod:`cw_facade._errors` assigns to it, with the API's ``code``, ``message``
+and ``errors`` when the body is a ConnectWise JSON error, else a short description of the
+body (HTML is never quoted).
 """
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -25,7 +24,6 @@ from cw_facade._errors import (
     ErrorDetail,
     error_class_for,
 )
-from cw_facade._request import APIRequest
 from cw_facade._retry import retry_after_of
 
 #: What a finished response's stream is replaced with (see :func:`release`).
@@ -45,18 +43,42 @@ def release(response: httpx.Response) -> httpx.Response:
     return response
 
 
-def decode(request: APIRequest, response: httpx.Response, retries: int) -> Any:
-    """The decoded JSON of a response, ``None`` for no body; raise for failures."""
-    if response.status_code == 404 and request.none_on_404:
-        return None
-    if not response.is_success:
-        raise api_error(request, response, retries)
+#: Where the transport notes how many retries a response took (``response.extensions``).
+RETRIES_EXTENSION = "cw_facade.retries_taken"
+_API_MARK = "/apis/3.0/"
+#: Query parameters whose values never appear in an error's URL.
+_SECRET_PARAMS = frozenset({"clientid", "password", "privatekey", "private_key", "key", "token"})
+
+
+def retries_of(response: httpx.Response) -> int:
+    """How many retries the transport took before ``response``."""
+    value = response.extensions.get(RETRIES_EXTENSION, 0)
+    return value if isinstance(value, int) else 0
+
+
+def api_path(url: httpx.URL) -> str:
+    """The path of ``url`` below the API root (``service/tickets/5``)."""
+    _, marked, rest = url.path.partition(_API_MARK)
+    return rest if marked else url.path.lstrip("/")
+
+
+def safe_url(url: httpx.URL) -> str:
+    """``url`` for messages: the full URL, with secret-looking query values masked."""
+    if not url.query:
+        return str(url)
+    pairs = url.params.multi_items()
+    items = [(k, "REDACTED" if k.casefold() in _SECRET_PARAMS else v) for k, v in pairs]
+    return str(url.copy_with(params=items))
+
+
+def decode(response: httpx.Response) -> Any:
+    """The decoded JSON of a success response, ``None`` for no body (or 204)."""
     if response.status_code == 204 or not response.content.strip():
         return None
     try:
         return loads(response.content)
     except ValueError:
-        raise response_error(request, response, retries, "body is not JSON") from None
+        raise response_error(response, "body is not JSON") from None
 
 
 def loads(body: bytes) -> Any:
@@ -76,31 +98,28 @@ def loads(body: bytes) -> Any:
         gc.enable()
 
 
-def response_error(
-    request: APIRequest, response: httpx.Response, retries: int, problem: str
-) -> ConnectWiseResponseError:
+def response_error(response: httpx.Response, problem: str) -> ConnectWiseResponseError:
     """The error for a success response whose body is not what the call promised."""
     kind = response.headers.get("content-type", "no content type")
-    return ConnectWiseResponseError(
-        message=f"{problem} ({kind})", **_error_fields(request, response, retries)
-    )
+    return ConnectWiseResponseError(message=f"{problem} ({kind})", **_error_fields(response))
 
 
-def _error_fields(request: APIRequest, response: httpx.Response, retries: int) -> dict[str, Any]:
+def _error_fields(response: httpx.Response) -> dict[str, Any]:
+    request = response.request
     return {
         "status_code": response.status_code,
         "method": request.method.upper(),
-        "url": str(response.request.url),
-        "path": request.path.lstrip("/"),
+        "url": safe_url(request.url),
+        "path": api_path(request.url),
         "request_id": response.headers.get("x-cw-request-id"),
         "response": response,
-        "retries_taken": retries,
+        "retries_taken": retries_of(response),
     }
 
 
-def api_error(request: APIRequest, response: httpx.Response, retries: int) -> ConnectWiseAPIError:
+def api_error(response: httpx.Response) -> ConnectWiseAPIError:
     """The exception for an unsuccessful ``response`` (not raised here)."""
-    fields = _error_fields(request, response, retries)
+    fields = _error_fields(response)
     body = json_error_body(response)
     if body is not None:
         code, message, errors = _error_parts(body, response)
@@ -114,7 +133,7 @@ def api_error(request: APIRequest, response: httpx.Response, retries: int) -> Co
 
 
 def transport_error(
-    request: APIRequest, sent: httpx.Request, exc: Exception, retries: int
+    request: httpx.Request, exc: Exception, retries: int
 ) -> ConnectWiseConnectionError:
     """The exception for a transport failure ``exc`` (chain it with ``raise … from exc``)."""
     timed_out = isinstance(exc, httpx.TimeoutException)
@@ -124,8 +143,8 @@ def transport_error(
     return cls(
         f"{what}: {detail}",
         method=request.method.upper(),
-        url=str(sent.url),
-        path=request.path.lstrip("/"),
+        url=safe_url(request.url),
+        path=api_path(request.url),
         retries_taken=retries,
     )
 
@@ -173,33 +192,3 @@ def _plain_message(response: httpx.Response) -> str:
         return f"{reason} (HTML body)"
     excerpt = response.text.strip().replace("\n", " ")[:BODY_EXCERPT_LIMIT]
     return f"{reason}: {excerpt}"
-
-
-def read_within(
-    response: httpx.Response, deadline: float, clock: Callable[[], float]
-) -> httpx.Response:
-    """Read a streamed ``response`` to its end, raising ``httpx.ReadTimeout`` past ``deadline``.
-
-    A response that is already read (mock transports, replayed cassettes) is returned as is.
-    Otherwise the raw body is collected chunk by chunk and a complete response is returned;
-    the streamed one is closed either way.
-    """
-    if response.is_stream_consumed:
-        return response
-    chunks: list[bytes] = []
-    try:
-        for chunk in response.iter_raw():
-            chunks.append(chunk)
-            if clock() > deadline:
-                raise httpx.ReadTimeout(
-                    "the response took longer than the timeout", request=response.request
-                )
-    finally:
-        response.close()
-    return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        content=b"".join(chunks),
-        request=response.request,
-        extensions=response.extensions,
-    )

@@ -17,8 +17,9 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from cw_facade._constants import BACKOFF_BASE, BACKOFF_JITTER, BACKOFF_MAX, RETRY_AFTER_CAP
-from cw_facade._request import APIRequest
 
+#: Methods whose repetition could duplicate an effect: never repeated unless surely not done.
+NON_IDEMPOTENT_METHODS = frozenset({"POST", "PATCH"})
 #: Gateway statuses worth repeating for idempotent calls.
 RETRYABLE_GATEWAY_STATUSES = frozenset({502, 503, 504})
 _TRANSIENT_500_MARK = "timeout"
@@ -69,22 +70,27 @@ def is_transient_500(response: httpx.Response) -> bool:
     return isinstance(message, str) and _TRANSIENT_500_MARK in message.lower()
 
 
-def response_is_retryable(request: APIRequest, response: httpx.Response) -> bool:
+def is_idempotent(request: httpx.Request) -> bool:
+    """Whether repeating ``request`` cannot duplicate its effect (GET, PUT, DELETE, ...)."""
+    return request.method.upper() not in NON_IDEMPOTENT_METHODS
+
+
+def response_is_retryable(request: httpx.Request, response: httpx.Response) -> bool:
     """Whether ``response`` to ``request`` may be repeated (ignoring the retry budget)."""
     status = response.status_code
     if status == 429:
         after = retry_after_of(response)
         return after is None or after <= RETRY_AFTER_CAP
-    if not request.idempotent:
+    if not is_idempotent(request):
         return False
     return status in RETRYABLE_GATEWAY_STATUSES or is_transient_500(response)
 
 
-def exception_is_retryable(request: APIRequest, exc: BaseException) -> bool:
+def exception_is_retryable(request: httpx.Request, exc: BaseException) -> bool:
     """Whether the transport failure ``exc`` may be repeated (ignoring the retry budget)."""
     if isinstance(exc, httpx.ConnectError):
         return True
-    return request.idempotent and isinstance(exc, httpx.TransportError)
+    return is_idempotent(request) and isinstance(exc, httpx.TransportError)
 
 
 def backoff_delay(retries_taken: int, *, rng: random.Random | None = None) -> float:
@@ -101,3 +107,25 @@ def retry_delay(retries_taken: int, response: httpx.Response | None) -> float:
         if after is not None:
             return min(after, RETRY_AFTER_CAP)
     return backoff_delay(retries_taken)
+
+
+class RateGate:
+    """The moment before which no request of a client may start (after a 429).
+
+    A 429 with ``Retry-After`` holds back every request of the client, not only the one that
+    got it, so concurrent callers do not keep hitting a server that asked them to wait.
+    """
+
+    __slots__ = ("not_before",)
+
+    def __init__(self) -> None:
+        """Open: nothing to wait for."""
+        self.not_before = 0.0
+
+    def hold(self, until: float) -> None:
+        """Let no request start before ``until`` (a monotonic time)."""
+        self.not_before = max(self.not_before, until)
+
+    def wait(self, now: float) -> float:
+        """Seconds a request starting at ``now`` must still wait."""
+        return max(0.0, self.not_before - now)

@@ -26,6 +26,18 @@ _MODEL_IMPORT = re.compile(r"^from \.\.\.models\.\w+ import \w+(?: as \w+)?\n", 
 _PARSE = re.compile(r"(def _parse_response\((?:[^()]|\([^()]*\))*\) -> [^\n]+:\n)")
 _BODY_PARAM = re.compile(r"(\n    body: )([A-Za-z_][\w.]*)(,\n)")
 _JSON_BODY = '    _kwargs["json"] = body.to_dict()\n'
+_JSON_BODY_MAPPED = (
+    '    _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()\n'
+)
+_LIST_BODY_PARAM = re.compile(r"(\n    body: )list\[([A-Za-z_][\w.]*)\](,\n)")
+_JSON_ITEM = "        body_item = body_item_data.to_dict()\n"
+_JSON_ITEM_MAPPED = (
+    "        body_item = (\n"
+    "            dict(body_item_data)\n"
+    "            if isinstance(body_item_data, Mapping)\n"
+    "            else body_item_data.to_dict()\n"
+    "        )\n"
+)
 _FUTURE = "from __future__ import annotations\n\n"
 _DOCSTRING = (
     '    """The ``httpx`` request arguments of this operation: ``method``, ``url`` and, as the\n'
@@ -48,18 +60,21 @@ def publish_request_args(text: str) -> str:
 
 
 def accept_json_body(text: str) -> str:
-    """Let ``request_args`` take a JSON mapping wherever it takes a model ``body``."""
-    if _JSON_BODY not in text:
+    """Let ``request_args`` take JSON mappings wherever it takes models as ``body``."""
+    if _JSON_BODY in text:
+        param, new_param = _BODY_PARAM, r"\1\2 | Mapping[str, Any]\3"
+        old, body = _JSON_BODY, _JSON_BODY_MAPPED
+    elif _JSON_ITEM in text:
+        param, new_param = _LIST_BODY_PARAM, r"\1Sequence[\2 | Mapping[str, Any]]\3"
+        old, body = _JSON_ITEM, _JSON_ITEM_MAPPED
+    else:
         return text
     head, sep, rest = text.partition("def request_args(")
     signature, end, tail = rest.partition(") -> dict[str, Any]:\n")
-    signature = _BODY_PARAM.sub(r"\1\2 | Mapping[str, Any]\3", signature, count=1)
-    tail = tail.replace(
-        _JSON_BODY,
-        '    _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()\n',
-        1,
-    )
-    return "from collections.abc import Mapping\n" + head + sep + signature + end + tail
+    signature = param.sub(new_param, signature, count=1)
+    tail = tail.replace(old, body, 1)
+    imports = "from collections.abc import Mapping, Sequence\n"
+    return imports + head + sep + signature + end + tail
 
 
 def defer_model_imports(text: str) -> str:

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _endpoint_rules as endpoint_rules  # noqa: E402
+import _endpoint_rules as endpoint_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "connectwise-manage.json"

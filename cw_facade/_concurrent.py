@@ -1,4 +1,4 @@
-"""Async paging: sequential like the sync client, or concurrent when ``/count`` gives the total.
+"""Concurrent paging of the async client (no blocking twin): several pages at once, in order.
 
 Concurrent mode asks ``/count`` and page 1 at once, then fetches up to ``concurrency`` pages at
 once in navigable mode and yields them strictly in page order; without a total, the page 1
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
@@ -21,26 +21,14 @@ import httpx
 
 from cw_facade._errors import ConnectWiseBadRequestError, ConnectWiseNotFoundError
 from cw_facade._paging import PageCursor, PageShapeError, planned_pages, records_of
-from cw_facade._request import APIRequest
+from cw_facade._responses import decode, response_error
 
 if TYPE_CHECKING:
-    from cw_facade._async_client import AsyncClientCore
-    from cw_facade._client import Result
+    from cw_facade._async._base import AsyncClientBase as AsyncClientCore
 
-_NOT_COUNTED = frozenset({"fields", "orderBy"})
+Result = httpx.Response
 #: Pages whose record ids are remembered to skip records that shifted across a page boundary.
 DEDUPE_WINDOW_PAGES = 2
-
-
-async def iterate(
-    client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
-) -> AsyncIterator[dict[str, Any]]:
-    """Yield every record the cursor describes (see the module docstring)."""
-    pages = iterate_pages(client, cursor, max_retries)
-    async with aclosing(pages) as ordered:
-        async for page in ordered:
-            for record in page:
-                yield record
 
 
 async def iterate_pages(
@@ -58,7 +46,7 @@ async def iterate_pages(
                 async for page in ordered:
                     yield page
         elif first is not None:  # one page, or no total: page 1 is what sequential paging asks
-            records = _advance(client, cursor, cursor.request(), await first)
+            records = _advance(cursor, await first)
             if records:
                 yield records
     finally:
@@ -79,29 +67,24 @@ def _first_page(
     """Request page 1 alongside ``/count`` (it is needed either way); None when sequential."""
     if client.concurrency < 2 or cursor.forward_only or cursor.done:
         return None
-    return asyncio.ensure_future(client._send(cursor.page_request(1), max_retries))
+    return asyncio.ensure_future(client._call(cursor.page_request(1), max_retries))
 
 
-def _advance(
-    client: AsyncClientCore, cursor: PageCursor, request: APIRequest, result: Result
-) -> list[dict[str, Any]]:
+def _advance(cursor: PageCursor, result: Result) -> list[dict[str, Any]]:
     """Let the cursor take a page fetched ahead (as ``client._page`` does for one it fetches)."""
-    try:
-        return cursor.advance(result.data, result.response)
-    except PageShapeError as exc:
-        error = client._page_error(request, result.response, result.retries_taken, exc)
-        raise error from None
+    from cw_facade._async._base import cursor_advance
+
+    return cursor_advance(cursor, result)
 
 
 async def _planned(client: AsyncClientCore, cursor: PageCursor, max_retries: int | None) -> int:
     """Pages to fetch concurrently; 0 when the scan should run sequentially."""
-    params = {k: v for k, v in cursor.params.items() if k not in _NOT_COUNTED}
-    request = APIRequest("GET", f"{cursor.path}/count", params=params)
+    if cursor.count is None:
+        return 0
     try:
-        result = await client._send(request, max_retries)
+        total = await client._count(cursor.count(), max_retries)
     except (ConnectWiseNotFoundError, ConnectWiseBadRequestError):
         return 0
-    total = client._count_value(request, result.response, result.data, result.retries_taken)
     return planned_pages(total, cursor.pagesize, cursor.limit)
 
 
@@ -154,11 +137,11 @@ async def _concurrently(
         for page in range(1, pages + 1):
             while following <= pages and len(tasks) < client.concurrency:
                 request = cursor.page_request(following)
-                tasks[following] = asyncio.ensure_future(client._send(request, max_retries))
+                tasks[following] = asyncio.ensure_future(client._call(request, max_retries))
                 following += 1
             result = await tasks.pop(page)
-            records = _records(client, cursor.page_request(page), result)
-            full = len(records) >= cursor.pagesize and _may_continue(result.response)
+            records = _records(result)
+            full = len(records) >= cursor.pagesize and _may_continue(result)
             del result  # the page's response body is no longer needed
             fresh = _take(cursor, records, seen)
             if fresh:
@@ -191,12 +174,11 @@ def _may_continue(response: httpx.Response) -> bool:
     return "next" in response.links or "link" not in response.headers
 
 
-def _records(client: AsyncClientCore, request: APIRequest, result: Result) -> list[dict[str, Any]]:
+def _records(result: Result) -> list[dict[str, Any]]:
     try:
-        return records_of(result.data)
+        return records_of(decode(result))
     except PageShapeError as exc:
-        error = client._page_error(request, result.response, result.retries_taken, exc)
-        raise error from None
+        raise response_error(result, str(exc)) from None
 
 
 async def _cancel(tasks: dict[int, asyncio.Future[Result]]) -> None:

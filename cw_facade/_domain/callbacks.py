@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cw_facade._operations._common import as_model
-from cw_facade._request import APIRequest, Operation
 from cw_facade._validation import (
     MAX_CALLBACK_DESCRIPTION_LENGTH,
     MissingArgumentError,
@@ -15,9 +13,7 @@ from cw_facade._validation import (
     check_text,
     check_webhook_url,
 )
-from cw_facade.models import Callback
 
-CALLBACKS_PATH = "system/callbacks"
 #: The level at which a callback covers every record of its type.
 OWNER_LEVEL = "owner"
 #: ``objectId`` sent for the owner level, which names no particular record.
@@ -44,18 +40,3 @@ def callback_body(
     if text is not None:
         body["description"] = text
     return body
-
-
-def register_callback(
-    url: Any, type: Any, level: Any, object_id: Any, description: Any, inactive: Any
-) -> Operation[Callback]:
-    """Register a callback; ConnectWise then POSTs changes of ``type`` records to ``url``."""
-    body = callback_body(url, type, level, object_id, description, inactive)
-    created = yield APIRequest("POST", CALLBACKS_PATH, json=body)
-    return as_model(Callback, created)
-
-
-def delete_callback(callback_id: Any) -> Operation[bool]:
-    """Remove a callback registration; ``True`` once done."""
-    yield APIRequest("DELETE", f"{CALLBACKS_PATH}/{check_id('callback_id', callback_id)}")
-    return True

@@ -1,0 +1,33 @@
+"""The public client class (the async source of both twins)."""
+
+from __future__ import annotations
+
+from cw_facade._async._domain import AsyncDomainMixin
+
+
+class AsyncConnectWiseClient(AsyncDomainMixin):
+    """Client for the ConnectWise Manage REST API.
+
+    ``base_url`` is a site (``https://na.myconnectwise.net``) or a full API root
+    (``…/v4_6_release/apis/3.0``); ``client`` is the login company id, ``username`` and
+    ``password`` the API member's public and private keys, ``client_id`` the integration's
+    clientId GUID, ``ticket_defaults`` a :class:`~cw_facade.TicketDefaults`. Keyword options:
+    ``api_version``, ``codebase`` (skips discovery), ``timeout`` (seconds or
+    :class:`httpx.Timeout`), ``max_retries``, ``page_size``, ``validate_conditions``,
+    ``allow_insecure_http``, ``log_bodies``, and either ``http_client`` (an httpx client you
+    own and close) or ``transport`` (an httpx transport). The async client also takes
+    ``concurrency`` (pages fetched at once by its scans). Every generated operation is
+    reachable through :attr:`api`, on the same transport. Use the client as a context manager
+    or close it.
+
+    Raises :class:`~cw_facade.ConnectWiseConfigurationError` for missing, empty or unsafe
+    credentials, a bad ``base_url`` or option, and ``http_client`` together with
+    ``transport``; nothing is sent by the constructor.
+    """
+
+    # unasync: begin-remove
+    async def close(self) -> None:
+        """Close the connection pool (the same as :meth:`aclose`)."""
+        await self.aclose()
+
+    # unasync: end-remove

@@ -1,0 +1,164 @@
+"""How the facade uses generated operations: their shapes, and page builders over them.
+
+Every method of the clients builds its request with a generated operation's
+``request_args`` (``cw_manage_client.operations.get_service_tickets.request_args(...)``). The
+protocols here name the shapes the facade relies on; mypy checks each generated module passed
+where one is expected, so a regenerated client that renames an operation or a parameter fails
+``mypy --strict cw_facade``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cw_facade._errors import ConnectWiseConfigurationError
+from cw_facade._paging import CountBuilder, PageBuilder
+
+if TYPE_CHECKING:
+    from cw_manage_client.types import Unset
+
+
+class ListOperation(Protocol):
+    """A generated list operation (``GET /service/tickets``)."""
+
+    def request_args(
+        self,
+        *,
+        conditions: str | Unset = ...,
+        child_conditions: str | Unset = ...,
+        custom_field_conditions: str | Unset = ...,
+        order_by: str | Unset = ...,
+        fields: str | Unset = ...,
+        page: int | Unset | None = ...,
+        page_size: int | Unset | None = ...,
+        page_id: int | Unset | None = ...,
+    ) -> dict[str, Any]:
+        """The request of one page."""
+
+
+class ChildListOperation(Protocol):
+    """A generated list of children (``GET /service/tickets/{parentId}/notes``)."""
+
+    def request_args(
+        self,
+        parent_id: int,
+        *,
+        conditions: str | Unset = ...,
+        child_conditions: str | Unset = ...,
+        custom_field_conditions: str | Unset = ...,
+        order_by: str | Unset = ...,
+        fields: str | Unset = ...,
+        page: int | Unset | None = ...,
+        page_size: int | Unset | None = ...,
+        page_id: int | Unset | None = ...,
+    ) -> dict[str, Any]:
+        """The request of one page of the children of ``parent_id``."""
+
+
+class CountOperation(Protocol):
+    """A generated count operation (``GET /service/tickets/count``)."""
+
+    def request_args(
+        self,
+        *,
+        conditions: str | Unset = ...,
+        child_conditions: str | Unset = ...,
+        custom_field_conditions: str | Unset = ...,
+    ) -> dict[str, Any]:
+        """The request of the count."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The checked query of a list method, as the generated operations' arguments."""
+
+    conditions: str | None = None
+    fields: str | None = None
+    order_by: str | None = None
+
+    def kwargs(self) -> dict[str, str]:
+        """The filters given, by the generated operations' argument names."""
+        given = {"conditions": self.conditions, "fields": self.fields, "order_by": self.order_by}
+        return {k: v for k, v in given.items() if v is not None}
+
+
+def page_builder(op: ListOperation, filters: Filters) -> PageBuilder:
+    """Pages of ``op`` with ``filters`` (see :class:`~cw_facade._paging.PageCursor`)."""
+    conditions, fields, order_by = _wire(filters)
+
+    def build(page: int | None, page_size: int, page_id: int | None) -> dict[str, Any]:
+        return op.request_args(
+            conditions=conditions,
+            fields=fields,
+            order_by=order_by,
+            page=page,
+            page_size=page_size,
+            page_id=page_id,
+        )
+
+    return build
+
+
+def child_page_builder(op: ChildListOperation, parent_id: int, filters: Filters) -> PageBuilder:
+    """Pages of the children of ``parent_id`` listed by ``op``."""
+    conditions, fields, order_by = _wire(filters)
+
+    def build(page: int | None, page_size: int, page_id: int | None) -> dict[str, Any]:
+        return op.request_args(
+            parent_id,
+            conditions=conditions,
+            fields=fields,
+            order_by=order_by,
+            page=page,
+            page_size=page_size,
+            page_id=page_id,
+        )
+
+    return build
+
+
+def count_builder(op: CountOperation, filters: Filters) -> CountBuilder:
+    """The ``/count`` of a scan with ``filters`` (only its conditions count)."""
+    conditions, _, _ = _wire(filters)
+    return lambda: op.request_args(conditions=conditions)
+
+
+def _wire(filters: Filters) -> tuple[Any, Any, Any]:
+    from cw_manage_client.types import UNSET
+
+    def given(value: str | None) -> Any:
+        return UNSET if value is None else value
+
+    return given(filters.conditions), given(filters.fields), given(filters.order_by)
+
+
+def filters(conditions: object, fields: object, order_by: object, *, validate: bool) -> Filters:
+    """The checked :class:`Filters` of a list method (conditions parsed when ``validate``)."""
+    from cw_facade._raw import fields_text, wire_conditions
+
+    if order_by is not None and not isinstance(order_by, str):
+        raise ConnectWiseConfigurationError("order_by must be a string like 'id desc'")
+    return Filters(wire_conditions(conditions, validate=validate), fields_text(fields), order_by)
+
+
+class LazyModule:
+    """A module imported on first attribute access (the generated operations index).
+
+    ``import cw_facade`` then loads nothing of ``cw_manage_client``; the first call does.
+    """
+
+    __slots__ = ("_module", "_name")
+
+    def __init__(self, name: str) -> None:
+        """Stand in for module ``name``."""
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        """The attribute of the real module (imported now if needed)."""
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attribute)

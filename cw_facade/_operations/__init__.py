@@ -1,1 +1,0 @@
-"""Domain methods written once as operations (generators of ``APIRequest``), per resource."""
