@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv test lint typecheck regen-check unit demo bench regenerate import-spec record clean
+.PHONY: help venv test lint typecheck regen-check unasync-check unit demo bench regenerate unasync import-spec record clean
 
 help:
 	@echo "make test        create .venv, install, lint, type-check, drift-check, run the tests"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench       run the benchmarks (prints one table)"
 	@echo "make import-spec re-import openapi/ from ../shared/cw-api (or SPEC=path)"
 	@echo "make regenerate  rebuild generated/cw_manage_client from openapi/"
+	@echo "make unasync     write the blocking client (cw_facade/_sync) from cw_facade/_async"
 	@echo "make record      re-record the replay cassettes against the simulator"
 
 $(STAMP): pyproject.toml
@@ -33,10 +34,13 @@ typecheck: $(STAMP)
 regen-check: $(STAMP)
 	$(PY) scripts/regenerate.py --check
 
+unasync-check: $(STAMP)
+	$(PY) scripts/unasync.py --check
+
 unit: $(STAMP)
 	$(PY) -m pytest -q
 
-test: lint typecheck regen-check unit
+test: lint typecheck regen-check unasync-check unit
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
@@ -50,6 +54,9 @@ import-spec: $(STAMP)
 
 regenerate: $(STAMP)
 	$(PY) scripts/regenerate.py
+
+unasync: $(STAMP)
+	$(PY) scripts/unasync.py
 
 record: $(STAMP)
 	$(PY) scripts/record_cassettes.py

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cw_facade._sync._client import ConnectWiseClient
 from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import (
     ConnectWiseAPIError,
     ConnectWiseAuthError,
     ConnectWiseBadRequestError,
+    ConnectWiseClosedError,
     ConnectWiseConfigurationError,
     ConnectWiseConflictError,
     ConnectWiseConnectionError,
@@ -33,6 +33,7 @@ from cw_facade._errors import (
     ErrorDetail,
 )
 from cw_facade._secrets import SecretString
+from cw_facade._sync._client import ConnectWiseClient
 from cw_facade._validation import InvalidArgumentError, MissingArgumentError, UnknownNameError
 from cw_facade.models import (
     Board,
@@ -108,6 +109,7 @@ __all__ = [
     "ConnectWiseAuthError",
     "ConnectWiseBadRequestError",
     "ConnectWiseClient",
+    "ConnectWiseClosedError",
     "ConnectWiseConfigurationError",
     "ConnectWiseConflictError",
     "ConnectWiseConnectionError",

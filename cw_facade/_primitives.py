@@ -8,11 +8,11 @@ each async name here to its blocking twin: ``AsyncLock`` → ``Lock``, ``async_s
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -25,6 +25,8 @@ _TOO_SLOW = "the response took longer than the timeout"
 
 async def async_sleep(seconds: float) -> None:
     """Wait ``seconds`` without blocking the event loop."""
+    import asyncio  # the blocking client never loads asyncio
+
     await asyncio.sleep(seconds)
 
 
@@ -44,11 +46,13 @@ class AsyncLock:
 
     def __init__(self) -> None:
         """No lock until the first ``async with``."""
-        self._lock: asyncio.Lock | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: Any = None
+        self._loop: object = None
 
     async def __aenter__(self) -> None:
         """Acquire the lock of the running loop."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         if self._lock is None or self._loop is not loop:
             self._lock, self._loop = asyncio.Lock(), loop
@@ -92,6 +96,8 @@ async def async_receive(
     send: SendAsync, request: httpx.Request, total: float | None
 ) -> httpx.Response:
     """Send ``request`` and read the whole response within ``total`` seconds (``None``: any)."""
+    import asyncio
+
     if total is None:
         return await send(request, False)
     try:

@@ -113,14 +113,20 @@ def _formatted(text: str, name: str) -> str:
     Shorter names can let a wrapped line fit on one, so the copy is formatted like any
     other module of the package.
     """
-    ruff = Path(sys.executable).parent / "ruff"
-    command = [str(ruff) if ruff.exists() else "ruff", "format", "--stdin-filename", name, "-"]
-    result = subprocess.run(
-        command, input=text, capture_output=True, text=True, cwd=ROOT, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"unasync: ruff format failed on {name}: {result.stderr.strip()}")
-    return result.stdout
+    local = Path(sys.executable).parent / "ruff"
+    ruff = str(local) if local.exists() else "ruff"
+    where = ["--stdin-filename", f"cw_facade/_sync/{name}", "-"]
+    for command in (
+        [ruff, "check", "--fix-only", "--select", "I,F401", "--exit-zero", "--quiet", *where],
+        [ruff, "format", *where],
+    ):
+        result = subprocess.run(
+            command, input=text, capture_output=True, text=True, cwd=ROOT, check=False
+        )
+        if result.returncode != 0:
+            raise SystemExit(f"unasync: {' '.join(command[:2])} failed on {name}: {result.stderr}")
+        text = result.stdout
+    return text
 
 
 def expected_files(source: Path = SOURCE) -> dict[str, str]:
@@ -160,9 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     if not args.check:
-        write()
+        write(SOURCE, TARGET)
         return 0
-    problems = stale_files()
+    problems = stale_files(SOURCE, TARGET)
     if problems:
         sys.stderr.write(
             "cw_facade/_sync is stale (never edit it: change cw_facade/_async and run "

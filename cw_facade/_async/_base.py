@@ -403,4 +403,3 @@ async def _records(
         close = getattr(pages, "aclose", None)
         if close is not None:
             await close()
-

@@ -279,7 +279,7 @@ class AsyncDomainMixin(AsyncClientBase):
         if status_id is None:
             wanted_name("status", status)
             args = ops.get_service_tickets_by_id.request_args(record_id, fields="id,board")
-            board_id = board_of(await self._json(args), record_id)
+            board_id = board_of(one_record(await self._call(args)), record_id)
             status_id = await self._resolve_status(board_id, status)
         body = replace("status", ref(check_id("status_id", status_id)))
         return await self._patch_ticket(record_id, body)
@@ -305,9 +305,8 @@ class AsyncDomainMixin(AsyncClientBase):
         record_id = check_id("ticket_id", ticket_id)
         wanted_name("caption", caption)
         fields = tickets.CUSTOM_FIELDS_QUERY
-        current = await self._json(
-            ops.get_service_tickets_by_id.request_args(record_id, fields=fields)
-        )
+        args = ops.get_service_tickets_by_id.request_args(record_id, fields=fields)
+        current = one_record(await self._call(args))
         updated = tickets.custom_fields_update(current, caption, value, record_id)
         return await self._patch_ticket(record_id, replace("customFields", updated))
 

@@ -9,16 +9,14 @@ the raw methods, :mod:`cw_facade._raw`), so bad input fails before anything is s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from cw_facade import _raw
-from cw_facade._sync._http import CALL_OPTIONS, ManageHTTP, CallOptions
-from cw_facade._sync._paging import pages
-from cw_facade._config import ClientConfig, check_count
+from cw_facade._config import ClientConfig
 from cw_facade._constants import (
     DEFAULT_API_VERSION,
     DEFAULT_MAX_RETRIES,
@@ -39,6 +37,8 @@ from cw_facade._paging import (
 )
 from cw_facade._responses import decode, json_error_body, response_error
 from cw_facade._secrets import SecretString
+from cw_facade._sync._http import CALL_OPTIONS, CallOptions, ManageHTTP
+from cw_facade._sync._paging import pages
 
 if TYPE_CHECKING:
     from cw_manage_client.client import Client

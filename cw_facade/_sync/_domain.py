@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
-from cw_facade._sync._base import ClientBase, one_record
-from cw_facade._sync._paging import pages
 from cw_facade._defaults import TicketDefaults
 from cw_facade._domain import callbacks, notes, tickets
 from cw_facade._domain._common import ref, replace
@@ -41,6 +39,8 @@ from cw_facade._endpoints import (
     page_builder,
 )
 from cw_facade._paging import PageBuilder, check_limit
+from cw_facade._sync._base import ClientBase, one_record
+from cw_facade._sync._paging import pages
 from cw_facade._validation import InvalidArgumentError, check_field_path, check_id, check_one_of
 from cw_facade.models import (
     Board,
@@ -281,7 +281,7 @@ class DomainMixin(ClientBase):
         if status_id is None:
             wanted_name("status", status)
             args = ops.get_service_tickets_by_id.request_args(record_id, fields="id,board")
-            board_id = board_of(self._json(args), record_id)
+            board_id = board_of(one_record(self._call(args)), record_id)
             status_id = self._resolve_status(board_id, status)
         body = replace("status", ref(check_id("status_id", status_id)))
         return self._patch_ticket(record_id, body)
@@ -307,7 +307,8 @@ class DomainMixin(ClientBase):
         record_id = check_id("ticket_id", ticket_id)
         wanted_name("caption", caption)
         fields = tickets.CUSTOM_FIELDS_QUERY
-        current = self._json(ops.get_service_tickets_by_id.request_args(record_id, fields=fields))
+        args = ops.get_service_tickets_by_id.request_args(record_id, fields=fields)
+        current = one_record(self._call(args))
         updated = tickets.custom_fields_update(current, caption, value, record_id)
         return self._patch_ticket(record_id, replace("customFields", updated))
 

@@ -112,7 +112,7 @@ def _sync_client(target: Target, sleeps: list[float], **options: Any) -> Connect
         allow_insecure_http=target.base_url.startswith("http://"),
         **options,
     )
-    client._sleep = sleeps.append  # type: ignore[method-assign]
+    client._http._sleep = sleeps.append  # type: ignore[method-assign]
     return client
 
 
@@ -132,7 +132,7 @@ def _async_client(target: Target, sleeps: list[float], **options: Any) -> AsyncC
     async def record_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    client._sleep = record_sleep  # type: ignore[method-assign]
+    client._http._sleep = record_sleep  # type: ignore[method-assign]
     return client
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cw_facade import AsyncConnectWiseClient, C, ConnectWiseClient
+from cw_facade import AsyncConnectWiseClient, C, ConnectWiseClient, ConnectWiseClosedError
 
 NEW_TICKET = {"summary": "Replay raw", "company": {"id": 250}, "board": {"id": 1}}
 NEW_ID = 301  # the demo seed holds tickets 1-300
@@ -81,4 +81,12 @@ async def test_close_async(aclient: AsyncConnectWiseClient) -> None:
     assert (await aclient.get("system/info"))["version"] == "v2025.8.0.0"
     await aclient.aclose()
     with pytest.raises(RuntimeError):
+        await aclient.get("system/info")
+
+
+@pytest.mark.anyio
+async def test_async_close_is_aclose(aclient: AsyncConnectWiseClient) -> None:
+    assert (await aclient.get("system/info"))["version"] == "v2025.8.0.0"
+    await aclient.close()  # the same as aclose(), for code written for the blocking client
+    with pytest.raises(ConnectWiseClosedError, match="closed"):
         await aclient.get("system/info")

@@ -23,3 +23,15 @@ def test_second_sees_a_fresh_simulator(
     assert api.get("service/boards").status_code == 200
     assert api.get("service/tickets/count").json() == {"count": 300}
     assert manage_simulator.api_root == f"{manage_simulator.base_url}/v4_6_release/apis/3.0/"
+
+
+def test_the_plugin_loads_no_simulator_until_a_fixture_is_used() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cw_facade.pytest_plugin as p; "
+        "print(sorted(m for m in sys.modules if m.startswith('cw_facade.testing')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

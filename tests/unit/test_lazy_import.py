@@ -13,7 +13,7 @@ HEAVY = (
     "asyncio",
     "attr",
     "attrs",
-    "cw_facade._async_client",
+    "cw_facade._async._client",
     "cw_facade._webhooks",
     "cw_facade.conditions",
     "cw_manage_client",
@@ -29,7 +29,7 @@ def test_import_loads_no_heavy_module() -> None:
 
 def test_async_client_is_exported_lazily() -> None:
     from cw_facade import AsyncConnectWiseClient
-    from cw_facade._async_client import AsyncConnectWiseClient as Real
+    from cw_facade._async._client import AsyncConnectWiseClient as Real
 
     assert AsyncConnectWiseClient is Real
     assert cw_facade.AsyncConnectWiseClient is Real

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
@@ -35,3 +37,11 @@ def test_the_pytest_fixture_example_runs() -> None:
     exec(compile(block, "README.md", "exec"), namespace)
     with ManageSimulator() as sim:
         namespace["test_escalation"](sim)  # type: ignore[operator]
+
+
+def test_the_every_operation_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    (block,) = blocks_containing("client=cw.api")
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("[") and len(eval(printed[0])) == 5
+    assert printed[1] == "NotFound 404"

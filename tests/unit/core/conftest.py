@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
+from cw_facade._async._client import AsyncConnectWiseClient
+from cw_facade._sync._client import ConnectWiseClient
 
 CLIENT = "acme"
 USERNAME = "pubKEYzz9q"
@@ -120,8 +120,8 @@ class Twin:
             transport=httpx.MockTransport(server),
             **settings,
         )
-        self.client._now = lambda: self.clock.now
-        self.client._sleep = self.clock.sleep if kind == "sync" else self.clock.asleep
+        self.client._http._now = lambda: self.clock.now
+        self.client._http._sleep = self.clock.sleep if kind == "sync" else self.clock.asleep
 
     async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call method ``name`` and await it when the client is async."""

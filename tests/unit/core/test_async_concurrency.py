@@ -225,7 +225,7 @@ async def test_a_429_holds_back_every_other_request() -> None:
             release.set()
         twin.clock.now += seconds
 
-    twin.client._sleep = held_sleep
+    twin.client._http._sleep = held_sleep
     try:
         first = asyncio.ensure_future(twin.call("get", "a"))
         while not twin.clock.sleeps:
@@ -260,7 +260,7 @@ async def test_concurrent_paging_survives_429s() -> None:
 
 
 def test_recent_ids_remember_a_window_of_pages_only() -> None:
-    from cw_facade._async_paging import RecentIds
+    from cw_facade._concurrent import RecentIds
 
     seen = RecentIds(pages=2)
     seen.add(1)

@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
+from cw_facade._async._client import AsyncConnectWiseClient
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._secrets import SecretString
+from cw_facade._sync._client import ConnectWiseClient
 from cw_facade._urls import parse_base_url, ticket_url
 
 from .conftest import API_ROOT, CLIENT, CLIENT_ID, PASSWORD, USERNAME
@@ -169,16 +169,16 @@ def test_http_client_and_transport_together_are_refused(cls: Any, http_cls: Any)
 
 def test_timeout_defaults() -> None:
     with ConnectWiseClient(API_ROOT, CLIENT, USERNAME, PASSWORD, CLIENT_ID) as cw:
-        assert cw._timeout == httpx.Timeout(30.0, connect=10.0)
+        assert cw._config.timeout == httpx.Timeout(30.0, connect=10.0)
     with ConnectWiseClient(API_ROOT, CLIENT, USERNAME, PASSWORD, CLIENT_ID, timeout=2) as cw:
-        assert cw._timeout == httpx.Timeout(2.0, connect=2.0)
+        assert cw._config.timeout == httpx.Timeout(2.0, connect=2.0)
 
 
 def test_password_is_a_secret_string() -> None:
     with ConnectWiseClient(API_ROOT, CLIENT, USERNAME, PASSWORD, CLIENT_ID) as cw:
-        assert isinstance(cw._password, SecretString)
-        assert str(cw._password) == "**********"
-        assert cw._password.get_secret_value() == PASSWORD
+        assert isinstance(cw._config._password, SecretString)
+        assert str(cw._config._password) == "**********"
+        assert cw._config._password.get_secret_value() == PASSWORD
         assert PASSWORD not in repr(cw) and USERNAME not in repr(cw)
         assert repr(cw) == (
             "ConnectWiseClient(api_root='https://cw.example.com/v4_6_release/apis/3.0/')"
@@ -202,4 +202,4 @@ def test_secret_string_behaviour() -> None:
 def test_password_may_be_given_as_secret_string() -> None:
     secret = SecretString(PASSWORD)
     with ConnectWiseClient(API_ROOT, CLIENT, USERNAME, secret, CLIENT_ID) as cw:
-        assert cw._password.get_secret_value() == PASSWORD
+        assert cw._config._password.get_secret_value() == PASSWORD

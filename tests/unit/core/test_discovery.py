@@ -129,7 +129,9 @@ async def test_connectwise_json_404_does_not_rediscover(make: Any) -> None:
 async def test_explicit_codebase_skips_discovery(make: Any) -> None:
     server = site_server([], api=lambda r: respond(404, text="<html/>"))
     twin = make(server, base_url=SITE, codebase="v2025_1")
-    assert await twin.call("get", "service/tickets/1") is None
+    # An HTML 404 is no ConnectWise answer: the lookup says the URL is wrong (issue 11).
+    with pytest.raises(ConnectWiseConfigurationError, match="does not look like a ConnectWise"):
+        await twin.call("get", "service/tickets/1")
     assert [r.url.path for r in server.requests] == ["/v2025_1/apis/3.0/service/tickets/1"]
 
 

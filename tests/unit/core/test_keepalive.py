@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
+from cw_facade._async._client import AsyncConnectWiseClient
+from cw_facade._sync._client import ConnectWiseClient
 
 from .conftest import CLIENT, CLIENT_ID, PASSWORD, USERNAME
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
+from cw_facade._async._client import AsyncConnectWiseClient
 from cw_facade._errors import ConnectWiseConnectionError, ConnectWiseTimeoutError
+from cw_facade._sync._client import ConnectWiseClient
 
 from .conftest import CLIENT, CLIENT_ID, PASSWORD, USERNAME, Clock
 
@@ -68,7 +68,7 @@ def _client(kind: str, root: str, **options: Any) -> Any:
     cls = ConnectWiseClient if kind == "sync" else AsyncConnectWiseClient
     client = cls(root, CLIENT, USERNAME, PASSWORD, CLIENT_ID, **options)
     clock = Clock()
-    client._sleep = clock.sleep if kind == "sync" else clock.asleep
+    client._http._sleep = clock.sleep if kind == "sync" else clock.asleep
     client._test_clock = clock
     return client
 

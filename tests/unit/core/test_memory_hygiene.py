@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
+from cw_facade._async._client import AsyncConnectWiseClient
+from cw_facade._config import tls_setting
 from cw_facade._constants import GC_PAUSE_MIN_BYTES
-from cw_facade._core import tls_setting
 from cw_facade._responses import loads, release
+from cw_facade._sync._client import ConnectWiseClient
 
 from .conftest import API_ROOT, CLIENT, CLIENT_ID, PASSWORD, USERNAME, pages_handler
 

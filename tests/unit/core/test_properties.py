@@ -9,9 +9,9 @@ import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
+from cw_facade._async._client import AsyncConnectWiseClient
 from cw_facade._retry import parse_retry_after
+from cw_facade._sync._client import ConnectWiseClient
 from cw_facade._urls import parse_base_url
 
 from .conftest import API_ROOT, CLIENT, CLIENT_ID, PASSWORD, USERNAME, pages_handler, respond

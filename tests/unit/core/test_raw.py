@@ -1,4 +1,4 @@
-"""Raw methods, headers and ``_drive`` on both clients."""
+"""Raw methods, headers and multi-request methods on both clients."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from cw_facade._errors import ConnectWiseConfigurationError, ConnectWiseNotFoundError
-from cw_facade._request import APIRequest, Operation
+from cw_facade._errors import (
+    ConnectWiseConfigurationError,
+    ConnectWiseNotFoundError,
+    ConnectWiseResponseError,
+)
 
 from .conftest import CLIENT, CLIENT_ID, PASSWORD, USERNAME, body_of, cw_error, respond, scripted
 
@@ -113,8 +116,6 @@ async def test_count(make: Any) -> None:
 
 @pytest.mark.parametrize("body", [{"total": 3}, {"count": "3"}, [], {"count": True}])
 async def test_count_without_integer_is_a_response_error(make: Any, body: Any) -> None:
-    from cw_facade._errors import ConnectWiseResponseError
-
     twin = make(scripted(respond(200, body)))
     with pytest.raises(ConnectWiseResponseError, match="count"):
         await twin.call("count", "service/tickets")
@@ -158,45 +159,57 @@ async def test_bad_max_retries_per_call(make: Any) -> None:
         await make(server).call("get", "service/tickets", max_retries=-1)
 
 
-def _two_step() -> Operation[str]:
-    ticket = yield APIRequest("GET", "service/tickets/5")
-    notes = yield APIRequest("GET", "service/tickets/5/notes", none_on_404=True)
-    return f"{ticket['summary']}:{notes}"
-
-
-async def test_drive_runs_a_multi_step_operation(make: Any) -> None:
-    server = scripted(respond(200, {"summary": "hi"}), cw_error(404, "NotFound", "x"))
+async def test_a_multi_request_method_feeds_each_answer_into_the_next_request(make: Any) -> None:
+    ticket = {"id": 5, "customFields": [{"id": 1, "caption": "Region", "value": "EU"}]}
+    server = scripted(respond(200, ticket), respond(200, {"id": 5, "summary": "hi"}))
     twin = make(server)
-    assert await twin.call("_drive", _two_step()) == "hi:None"
-    assert server.paths == ["service/tickets/5", "service/tickets/5/notes"]
+    updated = await twin.call("set_custom_field", 5, "Region", "US")
+    assert updated.summary == "hi"
+    assert [r.method for r in server.requests] == ["GET", "PATCH"]
+    assert server.paths == ["service/tickets/5", "service/tickets/5"]
+    assert dict(server.requests[0].url.params) == {"fields": "id,customFields"}
+    assert body_of(server.requests[1]) == [
+        {
+            "op": "replace",
+            "path": "customFields",
+            "value": [{"id": 1, "caption": "Region", "value": "US"}],
+        }
+    ]
 
 
-async def test_drive_raises_and_closes_the_operation(make: Any) -> None:
-    closed: list[bool] = []
-
-    def op() -> Operation[None]:
-        try:
-            yield APIRequest("GET", "service/tickets/5")
-        finally:
-            closed.append(True)
-
-    twin = make(scripted(cw_error(404, "NotFound", "missing")))
+async def test_an_error_in_a_later_request_raises_and_the_client_stays_usable(make: Any) -> None:
+    server = scripted(
+        respond(200, {"id": 5, "board": {"id": 1}}),
+        cw_error(404, "NotFound", "Board 1 not found"),
+        respond(200, {"version": "v1"}),
+    )
+    twin = make(server)
     with pytest.raises(ConnectWiseNotFoundError):
-        await twin.call("_drive", op())
-    assert closed == [True]
+        await twin.call("update_ticket_status", 5, status="Resolved")
+    assert server.paths == ["service/tickets/5", "service/boards/1/statuses"]
+    assert await twin.call("ping") is True  # nothing left half-open: the next call goes out
+    assert server.paths[-1] == "system/info"
 
 
-async def test_drive_sends_none_for_empty_body(make: Any) -> None:
-    def op() -> Operation[Any]:
-        return (yield APIRequest("POST", "service/tickets/5/configurations", json={"id": 1}))
+async def test_raw_write_with_an_empty_body_returns_none(make: Any) -> None:
+    server = scripted(httpx.Response(200, content=b"  "))
+    twin = make(server)
+    assert await twin.call("post", "service/tickets/5/configurations", {"id": 1}) is None
+    assert body_of(server.requests[0]) == {"id": 1}
 
-    twin = make(scripted(httpx.Response(200, content=b"  ")))
-    assert await twin.call("_drive", op()) is None
+
+async def test_domain_write_with_an_empty_body_is_a_response_error(make: Any) -> None:
+    server = scripted(httpx.Response(200, content=b"  "))
+    twin = make(server)
+    with pytest.raises(ConnectWiseResponseError, match="empty body"):
+        await twin.call("attach_configuration", 5, 1)
+    assert server.paths == ["service/tickets/5/configurations"]
+    assert body_of(server.requests[0]) == {"id": 1}
 
 
 async def test_ticket_defaults_and_context_manager(kind: str) -> None:
-    from cw_facade._async_client import AsyncConnectWiseClient
-    from cw_facade._client import ConnectWiseClient
+    from cw_facade._async._client import AsyncConnectWiseClient
+    from cw_facade._sync._client import ConnectWiseClient
 
     from .conftest import API_ROOT
 
@@ -219,8 +232,8 @@ async def test_ticket_defaults_and_context_manager(kind: str) -> None:
 
 
 async def test_injected_http_client_is_not_closed(kind: str) -> None:
-    from cw_facade._async_client import AsyncConnectWiseClient
-    from cw_facade._client import ConnectWiseClient
+    from cw_facade._async._client import AsyncConnectWiseClient
+    from cw_facade._sync._client import ConnectWiseClient
 
     from .conftest import API_ROOT
 

@@ -83,4 +83,4 @@ async def test_no_credential_leaks_anywhere(make: Any, caplog: pytest.LogCapture
     text = "\n".join(seen)
     for secret in SECRETS:
         assert secret not in text
-    assert "**********" in repr(vars(twin.client))
+    assert "**********" in repr(vars(twin.client._config))

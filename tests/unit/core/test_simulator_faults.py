@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
+from cw_facade._async._client import AsyncConnectWiseClient
+from cw_facade._sync._client import ConnectWiseClient
 from cw_facade.testing import ManageSimulator
 
 pytestmark = pytest.mark.anyio
@@ -53,7 +53,7 @@ def _check(sim: ManageSimulator, ids: list[int], before: int) -> None:
 def test_sync_paging_survives_faults(sim: ManageSimulator, forward_only: bool) -> None:
     before = len(sim.request_log)
     with ConnectWiseClient(*_args(sim), max_retries=RETRIES) as cw:
-        cw._sleep = _no_wait  # type: ignore[method-assign]
+        cw._http._sleep = _no_wait  # type: ignore[method-assign]
         expected = cw.count("service/tickets")
         records = cw.get_all("service/tickets", pagesize=50, forward_only=forward_only)
     assert expected == TICKETS
@@ -64,7 +64,7 @@ def test_sync_paging_survives_faults(sim: ManageSimulator, forward_only: bool) -
 async def test_async_paging_survives_faults(sim: ManageSimulator, forward_only: bool) -> None:
     before = len(sim.request_log)
     async with AsyncConnectWiseClient(*_args(sim), max_retries=RETRIES, concurrency=6) as acw:
-        acw._sleep = _no_wait_async  # type: ignore[method-assign]
+        acw._http._sleep = _no_wait_async  # type: ignore[method-assign]
         records: list[dict[str, Any]] = await acw.get_all(
             "service/tickets", pagesize=50, forward_only=forward_only
         )

@@ -1,8 +1,7 @@
-"""Fixtures of the domain tests: hand-driven operations and twin clients on a fake server.
+"""Fixtures of the domain tests: twin clients on a fake server.
 
-``run(op, *answers)`` drives an operation generator by hand, answering each yielded request
-in turn, and returns ``(result, requests)``. The ``twin`` fixture builds the sync or the async
-client (parametrised) on an ``httpx.MockTransport`` routed by ``Router``.
+The ``make`` fixture builds the sync or the async client (parametrised by ``kind``) on an
+``httpx.MockTransport`` routed by ``Router``, which records every request it answers.
 """
 
 from __future__ import annotations
@@ -10,45 +9,21 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
 
-from cw_facade._async_client import AsyncConnectWiseClient
-from cw_facade._client import ConnectWiseClient
-from cw_facade._domain_async import _AsyncDomainMixin
-from cw_facade._domain_sync import _SyncDomainMixin
-from cw_facade._request import APIRequest, Operation
+from cw_facade._async._client import AsyncConnectWiseClient
+from cw_facade._sync._client import ConnectWiseClient
 
 API_ROOT = "https://api-na.myconnectwise.net/v4_6_release/apis/3.0"
 ROOT_PREFIX = "/v4_6_release/apis/3.0/"
 PASSWORD = "priv-SECRET-k3y"
 
-
-def _compose(base: type[Any], mixin: type[Any]) -> type[Any]:
-    if issubclass(base, mixin):  # the integrated client already carries the domain methods
-        return base
-    return type(base.__name__, (mixin, base), {})
-
-
-SyncClient = _compose(ConnectWiseClient, _SyncDomainMixin)
-AsyncClient = _compose(AsyncConnectWiseClient, _AsyncDomainMixin)
-
-
-def run(op: Operation[Any], *answers: Any) -> tuple[Any, list[APIRequest]]:
-    """Drive ``op`` answering its requests with ``answers``; fail on any surplus or shortfall."""
-    requests: list[APIRequest] = []
-    pending = list(answers)
-    try:
-        request = next(op)
-        while True:
-            requests.append(request)
-            assert pending, f"unexpected request {request}"
-            request = op.send(pending.pop(0))
-    except StopIteration as stop:
-        assert not pending, f"{len(pending)} answers left unused"
-        return stop.value, requests
+#: The public clients (the domain methods are part of them).
+SyncClient = ConnectWiseClient
+AsyncClient = AsyncConnectWiseClient
 
 
 def respond(status: int = 200, body: Any = None) -> httpx.Response:
@@ -86,9 +61,41 @@ class Router:
         pairs = [(r.method, r.url.path.removeprefix(ROOT_PREFIX)) for r in self.requests]
         return [p for p in pairs if not p[1].endswith("/count") and method in (None, p[0])]
 
+    def calls(self) -> list[Sent]:
+        """Every request in order, ``/count`` probes included, as :class:`Sent`."""
+        return [sent_of(r) for r in self.requests]
+
     def last(self, method: str) -> httpx.Request:
         """The last request sent with ``method``."""
         return [r for r in self.requests if r.method == method][-1]
+
+
+class Sent(NamedTuple):
+    """What one request carried: method, path under the API root, query and JSON body."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    json: Any
+
+
+def sent(method: str, path: str, params: dict[str, Any] | None = None, json: Any = None) -> Sent:
+    """The :class:`Sent` a test expects (query values spelled as on the wire)."""
+    query = {key: _wire(value) for key, value in (params or {}).items()}
+    return Sent(method, path, query, json)
+
+
+def _wire(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def sent_of(request: httpx.Request) -> Sent:
+    """The :class:`Sent` of a recorded request."""
+    body = json.loads(request.content) if request.content else None
+    path = request.url.path.removeprefix(ROOT_PREFIX)
+    return Sent(request.method, path, dict(request.url.params), body)
 
 
 def body_of(request: httpx.Request) -> Any:
@@ -110,8 +117,7 @@ class Twin:
             PASSWORD,
             "client-guid",
             transport=httpx.MockTransport(router),
-            max_retries=0,
-            **options,
+            **{"max_retries": 0, **options},
         )
 
     async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:

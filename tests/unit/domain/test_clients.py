@@ -181,26 +181,31 @@ async def test_iterators_are_lazy_and_page(make: Make) -> None:
 
 
 @pytest.mark.anyio
-async def test_async_iterator_closed_early_closes_the_paging() -> None:
+async def test_async_iterator_closed_early_closes_the_paging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from contextlib import aclosing
+
+    from cw_facade._async import _domain
 
     closed: list[bool] = []
 
-    async def pages(endpoint: str, **query: Any) -> AsyncIterator[list[dict[str, Any]]]:
+    async def pages(client: Any, cursor: Any, max_retries: Any) -> AsyncIterator[list[Any]]:
         try:
             for number in range(1, 4):
                 yield [{"id": number}]
         finally:
             closed.append(True)
 
+    monkeypatch.setattr(_domain, "async_pages", pages)
     twin = Twin("async", Router())
-    twin.client._iter_pages = pages
     try:
         async with aclosing(twin.client.iter_tickets()) as tickets:
             async for ticket in tickets:
                 assert ticket.id == 1
                 break
         assert closed == [True]
+        assert twin.router.requests == []
     finally:
         await twin.close()
 
@@ -607,15 +612,15 @@ DOMAIN_METHODS = {
 
 
 def test_twins_expose_the_same_domain_methods() -> None:
-    from cw_facade._domain_async import _AsyncDomainMixin
-    from cw_facade._domain_sync import _SyncDomainMixin
+    from cw_facade._async._domain import AsyncDomainMixin
+    from cw_facade._sync._domain import DomainMixin
 
-    sync = {n for n in vars(_SyncDomainMixin) if not n.startswith("_")}
-    both = {n for n in vars(_AsyncDomainMixin) if not n.startswith("_")}
+    sync = {n for n in vars(DomainMixin) if not n.startswith("_")}
+    both = {n for n in vars(AsyncDomainMixin) if not n.startswith("_")}
     assert sync == both
-    assert sync == DOMAIN_METHODS
-    for name in both - {"iter_tickets", "iter_companies"}:
-        assert inspect.iscoroutinefunction(getattr(_AsyncDomainMixin, name)), name
-        assert inspect.signature(getattr(_AsyncDomainMixin, name)) == inspect.signature(
-            getattr(_SyncDomainMixin, name)
+    assert sync == DOMAIN_METHODS | {"clear_lookup_cache"}
+    for name in both - {"iter_tickets", "iter_companies", "clear_lookup_cache"}:
+        assert inspect.iscoroutinefunction(getattr(AsyncDomainMixin, name)), name
+        assert inspect.signature(getattr(AsyncDomainMixin, name)) == inspect.signature(
+            getattr(DomainMixin, name)
         ), name

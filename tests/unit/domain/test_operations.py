@@ -1,16 +1,25 @@
-"""Operations driven by hand: the exact requests they yield and what they make of answers."""
+"""Domain methods on both twins: the exact requests they send and what they make of answers.
+
+Each test answers the method's requests through ``Router`` routes and checks every request
+that went out (method, path under the API root, query, JSON body) and the result or error.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from cw_facade._defaults import TicketDefaults
-from cw_facade._operations import callbacks, companies, configurations, lookups, notes, tickets
-from cw_facade._operations._common import LOOKUP_PAGE_SIZE
-from cw_facade._operations.lookups import LookupCache
-from cw_facade._request import APIRequest
+from cw_facade._domain.lookups import LOOKUP_PAGE_SIZE
+from cw_facade._errors import (
+    ConnectWiseAPIError,
+    ConnectWiseClosedError,
+    ConnectWiseConfigurationError,
+    ConnectWiseResponseError,
+)
 from cw_facade._validation import InvalidArgumentError, UnknownNameError
 from cw_facade.models import (
     Callback,
@@ -24,7 +33,11 @@ from cw_facade.models import (
     Ticket,
 )
 
-from .conftest import run
+from .conftest import Router, Sent, Twin, respond, sent
+
+pytestmark = pytest.mark.anyio
+
+Make = Callable[..., Twin]
 
 STATUSES = [
     {"id": 10, "name": "New", "board": {"id": 1}},
@@ -34,51 +47,78 @@ STATUSES = [
 ]
 PRIORITIES = [{"id": 8, "name": "Priority 3 - Normal"}, {"id": 4, "name": "High"}]
 BOARDS = [{"id": 1, "name": "Help Desk"}, {"id": 2, "name": "Projects", "inactiveFlag": False}]
+#: The query of the first page of a lookup list the client reads itself.
+LOOKUP_PAGE = {"page": 1, "pageSize": LOOKUP_PAGE_SIZE}
 
 
-def patch(path: str, field: str, value: Any) -> APIRequest:
-    return APIRequest("PATCH", path, json=[{"op": "replace", "path": field, "value": value}])
+def patch(path: str, field: str, value: Any) -> Sent:
+    return sent("PATCH", path, json=[{"op": "replace", "path": field, "value": value}])
+
+
+def body(status: int, content: bytes) -> httpx.Response:
+    """A response with exactly ``content`` as a JSON body."""
+    return httpx.Response(status, content=content, headers={"content-type": "application/json"})
+
+
+LOOKUPS = [
+    ("get_ticket", 5, "service/tickets/5", Ticket),
+    ("get_configuration", 6, "company/configurations/6", Configuration),
+    ("get_company", 7, "company/companies/7", Company),
+    ("get_contact", 8, "company/contacts/8", Contact),
+]
 
 
 class TestLookupsById:
-    @pytest.mark.parametrize(
-        ("op", "path", "model"),
-        [
-            (tickets.get_ticket(5), "service/tickets/5", Ticket),
-            (configurations.get_configuration(6), "company/configurations/6", Configuration),
-            (companies.get_company(7), "company/companies/7", Company),
-            (companies.get_contact(8), "company/contacts/8", Contact),
-        ],
-    )
-    def test_found(self, op: Any, path: str, model: type[Any]) -> None:
-        result, requests = run(op, {"id": 5, "name": "x"})
-        assert requests == [APIRequest("GET", path, none_on_404=True)]
+    @pytest.mark.parametrize(("name", "record_id", "path", "model"), LOOKUPS)
+    async def test_found(
+        self, make: Make, name: str, record_id: int, path: str, model: type[Any]
+    ) -> None:
+        twin = make({("GET", path): respond(200, {"id": 5, "name": "x"})})
+        result = await twin.call(name, record_id)
+        assert twin.router.calls() == [sent("GET", path)]
         assert type(result) is model
         assert result.raw == {"id": 5, "name": "x"}
 
+    @pytest.mark.parametrize(("name", "record_id", "path", "model"), LOOKUPS)
+    async def test_missing_is_none(
+        self, make: Make, name: str, record_id: int, path: str, model: type[Any]
+    ) -> None:
+        twin = make()  # every route answers ConnectWise's JSON 404
+        assert await twin.call(name, record_id) is None
+        assert twin.router.calls() == [sent("GET", path)]
+
+    @pytest.mark.parametrize(("name", "record_id", "path", "model"), LOOKUPS)
     @pytest.mark.parametrize(
-        "op",
-        [
-            tickets.get_ticket(5),
-            configurations.get_configuration(6),
-            companies.get_company(7),
-            companies.get_contact(8),
-        ],
+        "content", [b"", b"  ", b"null", b"[]", b'[{"id": 5}]', b"5", b'"x"', b"true"]
     )
-    def test_missing_is_none(self, op: Any) -> None:
-        result, requests = run(op, None)
-        assert result is None
-        assert requests[0].none_on_404 is True
+    async def test_a_body_that_is_not_one_record_is_a_response_error(
+        self, make: Make, name: str, record_id: int, path: str, model: type[Any], content: bytes
+    ) -> None:
+        # issue 13 item 8: an empty or null 200 used to be None, other shapes a model of id 0
+        twin = make({("GET", path): body(200, content)})
+        with pytest.raises(ConnectWiseResponseError, match="expected a record"):
+            await twin.call(name, record_id)
+        assert twin.router.calls() == [sent("GET", path)]
+
+    @pytest.mark.parametrize(("name", "record_id", "path", "model"), LOOKUPS)
+    async def test_a_404_that_is_not_connectwise_is_a_configuration_error(
+        self, make: Make, name: str, record_id: int, path: str, model: type[Any]
+    ) -> None:
+        page = httpx.Response(404, text="<html>Not Found</html>")
+        twin = make({("GET", path): page}, codebase="v4_6_release/")
+        with pytest.raises(ConnectWiseConfigurationError, match="ConnectWise API root"):
+            await twin.call(name, record_id)
+        assert twin.router.calls() == [sent("GET", path)]
 
 
 class TestCreateTicket:
-    def test_toolkit_arguments(self) -> None:
-        new = tickets.NewTicket("Server offline", "PROD-WEB-01 is unreachable", 250, 1, 8, 42)
-        result, requests = run(
-            tickets.create_ticket(new, None, LookupCache()), {"id": 99, "summary": "Server offline"}
+    async def test_toolkit_arguments(self, make: Make) -> None:
+        twin = make({("POST", "service/tickets"): respond(201, {"id": 99, "summary": "x"})})
+        result = await twin.call(
+            "create_ticket", "Server offline", "PROD-WEB-01 is unreachable", 250, 1, 8, 42
         )
-        assert requests == [
-            APIRequest(
+        assert twin.router.calls() == [
+            sent(
                 "POST",
                 "service/tickets",
                 json={
@@ -92,9 +132,18 @@ class TestCreateTicket:
             )
         ]
         assert isinstance(result, Ticket) and result.id == 99
-        assert requests[0].idempotent is False
 
-    def test_defaults_fill_only_what_is_missing(self) -> None:
+    async def test_a_post_is_not_repeated(self, make: Make) -> None:
+        unavailable = respond(503, {"code": "Unavailable", "message": "try later"})
+        twin = make({("POST", "service/tickets"): unavailable}, max_retries=3)
+        with pytest.raises(ConnectWiseAPIError) as caught:
+            await twin.call("create_ticket", "x", company_id=1)
+        assert caught.value.status_code == 503
+        assert twin.router.calls() == [
+            sent("POST", "service/tickets", json={"summary": "x", "company": {"id": 1}})
+        ]
+
+    async def test_defaults_fill_only_what_is_missing(self, make: Make) -> None:
         defaults = TicketDefaults(
             company_id=250,
             board_id=1,
@@ -105,191 +154,295 @@ class TestCreateTicket:
             team_id=5,
             contact_id=6,
         )
-        new = tickets.NewTicket(
-            "  Disk full  ", None, None, 2, None, None, fields={"type": {"id": 9}}
+        twin = make(
+            {("POST", "service/tickets"): respond(201, {"id": 1})}, ticket_defaults=defaults
         )
-        _, requests = run(tickets.create_ticket(new, defaults, LookupCache()), {"id": 1})
-        assert requests[0].json == {
-            "type": {"id": 9},
-            "summary": "Disk full",
-            "board": {"id": 2},
-            "company": {"id": 250},
-            "priority": {"id": 8},
-            "source": {"id": 42},
-            "status": {"id": 3},
-            "team": {"id": 5},
-            "contact": {"id": 6},
-        }
-
-    def test_fields_may_give_the_company(self) -> None:
-        new = tickets.NewTicket(
-            "x", fields={"company": {"identifier": "Acme"}, "contactName": "Ann"}
-        )
-        _, requests = run(
-            tickets.create_ticket(new, TicketDefaults(company_id=1), LookupCache()), {}
-        )
-        assert requests[0].json == {
-            "company": {"identifier": "Acme"},
-            "contactName": "Ann",
-            "summary": "x",
-        }
-
-    def test_board_and_priority_names_are_resolved_once_and_cached(self) -> None:
-        cache = LookupCache()
-        new = tickets.NewTicket("x", company_id=1, board="help desk", priority=" HIGH ")
-        _, requests = run(tickets.create_ticket(new, None, cache), BOARDS, PRIORITIES, {"id": 3})
-        page = {"page": 1, "pageSize": LOOKUP_PAGE_SIZE}
-        assert requests[:2] == [
-            APIRequest("GET", "service/boards", params=page),
-            APIRequest("GET", "service/priorities", params=page),
+        await twin.call("create_ticket", "  Disk full  ", None, None, 2, type={"id": 9})
+        assert twin.router.calls() == [
+            sent(
+                "POST",
+                "service/tickets",
+                json={
+                    "type": {"id": 9},
+                    "summary": "Disk full",
+                    "board": {"id": 2},
+                    "company": {"id": 250},
+                    "priority": {"id": 8},
+                    "source": {"id": 42},
+                    "status": {"id": 3},
+                    "team": {"id": 5},
+                    "contact": {"id": 6},
+                },
+            )
         ]
-        assert requests[2].json == {
-            "summary": "x",
-            "company": {"id": 1},
-            "board": {"id": 1},
-            "priority": {"id": 4},
-        }
-        _, again = run(tickets.create_ticket(new, None, cache), {"id": 4})
-        assert [r.method for r in again] == ["POST"]
 
-    def test_name_beats_a_default_id(self) -> None:
-        new = tickets.NewTicket("x", board="Projects")
-        defaults = TicketDefaults(company_id=1, board_id=1)
-        _, requests = run(tickets.create_ticket(new, defaults, LookupCache()), BOARDS, {})
-        assert requests[1].json["board"] == {"id": 2}
-
-    def test_unknown_board_name_lists_valid_names(self) -> None:
-        op = tickets.create_ticket(
-            tickets.NewTicket("x", company_id=1, board="Nope"), None, LookupCache()
+    async def test_fields_may_give_the_company(self, make: Make) -> None:
+        twin = make(
+            {("POST", "service/tickets"): respond(201, {})},
+            ticket_defaults=TicketDefaults(company_id=1),
         )
-        assert next(op).path == "service/boards"
+        await twin.call("create_ticket", "x", company={"identifier": "Acme"}, contactName="Ann")
+        assert twin.router.calls() == [
+            sent(
+                "POST",
+                "service/tickets",
+                json={"company": {"identifier": "Acme"}, "contactName": "Ann", "summary": "x"},
+            )
+        ]
+
+    async def test_board_and_priority_names_are_resolved_once_and_cached(self, make: Make) -> None:
+        twin = make(
+            {
+                ("GET", "service/boards"): respond(200, BOARDS),
+                ("GET", "service/priorities"): respond(200, PRIORITIES),
+                ("POST", "service/tickets"): respond(201, {"id": 3}),
+            }
+        )
+        kwargs = {"company_id": 1, "board": "help desk", "priority": " HIGH "}
+        await twin.call("create_ticket", "x", **kwargs)
+        post = sent(
+            "POST",
+            "service/tickets",
+            json={"summary": "x", "company": {"id": 1}, "board": {"id": 1}, "priority": {"id": 4}},
+        )
+        assert twin.router.calls() == [
+            sent("GET", "service/boards", LOOKUP_PAGE),
+            sent("GET", "service/priorities", LOOKUP_PAGE),
+            post,
+        ]
+        await twin.call("create_ticket", "x", **kwargs)
+        assert twin.router.calls()[3:] == [post]
+
+    async def test_name_beats_a_default_id(self, make: Make) -> None:
+        twin = make(
+            {
+                ("GET", "service/boards"): respond(200, BOARDS),
+                ("POST", "service/tickets"): respond(201, {}),
+            },
+            ticket_defaults=TicketDefaults(company_id=1, board_id=1),
+        )
+        await twin.call("create_ticket", "x", board="Projects")
+        assert twin.router.calls() == [
+            sent("GET", "service/boards", LOOKUP_PAGE),
+            sent(
+                "POST",
+                "service/tickets",
+                json={"summary": "x", "company": {"id": 1}, "board": {"id": 2}},
+            ),
+        ]
+
+    async def test_unknown_board_name_lists_valid_names(self, make: Make) -> None:
+        twin = make({("GET", "service/boards"): respond(200, BOARDS)})
         with pytest.raises(UnknownNameError) as caught:
-            op.send(BOARDS)
+            await twin.call("create_ticket", "x", company_id=1, board="Nope")
+        assert twin.router.calls() == [sent("GET", "service/boards", LOOKUP_PAGE)]
         assert caught.value.argument == "board"
         assert caught.value.valid == ["Help Desk", "Projects"]
         assert "'Help Desk', 'Projects'" in str(caught.value)
 
+    @pytest.mark.parametrize("content", [b"", b"null", b"[]", b'[{"id": 99}]', b"99", b'"created"'])
+    async def test_a_created_body_that_is_not_one_record_is_a_response_error(
+        self, make: Make, content: bytes
+    ) -> None:
+        # issue 13 item 8: these used to give a ticket with id 0
+        twin = make({("POST", "service/tickets"): body(201, content)})
+        with pytest.raises(ConnectWiseResponseError, match="expected a record"):
+            await twin.call("create_ticket", "x", company_id=1)
+        assert twin.router.sent() == [("POST", "service/tickets")]
+
 
 class TestStatusByName:
-    def test_resolves_on_the_tickets_board_and_prefers_active_statuses(self) -> None:
-        cache = LookupCache()
-        op = tickets.update_ticket_status(5, None, "resolved", cache)
-        result, requests = run(op, {"id": 5, "board": {"id": 1}}, STATUSES, {"id": 5})
-        assert requests == [
-            APIRequest("GET", "service/tickets/5", params={"fields": "id,board"}),
-            APIRequest("GET", "service/boards/1/statuses", params={"page": 1, "pageSize": 1000}),
+    TICKET_BOARD = sent("GET", "service/tickets/5", {"fields": "id,board"})
+
+    async def test_resolves_on_the_tickets_board_and_prefers_active_statuses(
+        self, make: Make
+    ) -> None:
+        twin = make(
+            {
+                ("GET", "service/tickets/5"): respond(200, {"id": 5, "board": {"id": 1}}),
+                ("GET", "service/boards/1/statuses"): respond(200, STATUSES),
+                ("PATCH", "service/tickets/5"): respond(200, {"id": 5}),
+            }
+        )
+        result = await twin.call("update_ticket_status", 5, status="resolved")
+        assert twin.router.calls() == [
+            self.TICKET_BOARD,
+            sent("GET", "service/boards/1/statuses", {"page": 1, "pageSize": 1000}),
             patch("service/tickets/5", "status", {"id": 12}),
         ]
         assert isinstance(result, Ticket)
 
-    def test_cache_hit_skips_the_status_list(self) -> None:
-        cache = LookupCache()
-        run(tickets.update_ticket_status(5, None, "New", cache), {"board": {"id": 1}}, STATUSES, {})
-        _, requests = run(
-            tickets.update_ticket_status(6, None, "New", cache), {"board": {"id": 1}}, {}
+    async def test_cache_hit_skips_the_status_list(self, make: Make) -> None:
+        twin = make(
+            {
+                ("GET", "service/tickets/5"): respond(200, {"board": {"id": 1}}),
+                ("GET", "service/tickets/6"): respond(200, {"board": {"id": 1}}),
+                ("GET", "service/boards/1/statuses"): respond(200, STATUSES),
+                ("PATCH", "service/tickets/5"): respond(200, {}),
+                ("PATCH", "service/tickets/6"): respond(200, {}),
+            }
         )
-        assert [r.method + " " + r.path for r in requests] == [
-            "GET service/tickets/6",
-            "PATCH service/tickets/6",
+        await twin.call("update_ticket_status", 5, status="New")
+        before = len(twin.router.requests)
+        await twin.call("update_ticket_status", 6, status="New")
+        assert twin.router.calls()[before:] == [
+            sent("GET", "service/tickets/6", {"fields": "id,board"}),
+            patch("service/tickets/6", "status", {"id": 10}),
         ]
 
-    def test_a_miss_refreshes_the_cache_once(self) -> None:
-        cache = LookupCache()
-        run(tickets.update_ticket_status(5, None, "New", cache), {"board": {"id": 1}}, STATUSES, {})
+    async def test_a_miss_refreshes_the_cache_once(self, make: Make) -> None:
+        twin = make(
+            {
+                ("GET", "service/tickets/5"): respond(200, {"board": {"id": 1}}),
+                ("GET", "service/boards/1/statuses"): respond(200, STATUSES),
+                ("PATCH", "service/tickets/5"): respond(200, {}),
+            }
+        )
+        await twin.call("update_ticket_status", 5, status="New")
         fresh = [*STATUSES, {"id": 14, "name": "Escalated"}]
-        op = tickets.update_ticket_status(5, None, "Escalated", cache)
-        _, requests = run(op, {"board": {"id": 1}}, fresh, {})
-        assert requests[1].path == "service/boards/1/statuses"
-        assert requests[2].json[0]["value"] == {"id": 14}
+        twin.router.routes[("GET", "service/boards/1/statuses")] = respond(200, fresh)
+        before = len(twin.router.requests)
+        await twin.call("update_ticket_status", 5, status="Escalated")
+        assert twin.router.calls()[before:] == [
+            self.TICKET_BOARD,
+            sent("GET", "service/boards/1/statuses", LOOKUP_PAGE),
+            patch("service/tickets/5", "status", {"id": 14}),
+        ]
 
-    def test_unknown_status_after_refresh_raises_with_valid_names(self) -> None:
-        op = tickets.update_ticket_status(5, None, "Closed", LookupCache())
-        next(op)
-        op.send({"board": {"id": 1}})
+    async def test_unknown_status_after_refresh_raises_with_valid_names(self, make: Make) -> None:
+        twin = make(
+            {
+                ("GET", "service/tickets/5"): respond(200, {"board": {"id": 1}}),
+                ("GET", "service/boards/1/statuses"): respond(200, STATUSES),
+            }
+        )
         with pytest.raises(UnknownNameError) as caught:
-            op.send(STATUSES)
+            await twin.call("update_ticket_status", 5, status="Closed")
+        assert twin.router.calls() == [
+            self.TICKET_BOARD,
+            sent("GET", "service/boards/1/statuses", LOOKUP_PAGE),
+        ]
         assert caught.value.argument == "status"
         assert "on board 1" in str(caught.value)
         assert caught.value.valid == [">Waiting", "New", "Resolved"]
 
-    def test_ticket_without_board(self) -> None:
-        op = tickets.update_ticket_status(5, None, "New", LookupCache())
-        next(op)
+    async def test_ticket_without_board(self, make: Make) -> None:
+        twin = make({("GET", "service/tickets/5"): respond(200, {"id": 5})})
         with pytest.raises(InvalidArgumentError) as caught:
-            op.send({"id": 5})
+            await twin.call("update_ticket_status", 5, status="New")
         assert caught.value.argument == "status"
+        assert twin.router.calls() == [self.TICKET_BOARD]
 
-    def test_status_lists_are_paged(self) -> None:
+    async def test_status_lists_are_paged(self, make: Make) -> None:
         big = [{"id": i, "name": f"S{i}"} for i in range(1, LOOKUP_PAGE_SIZE + 1)]
-        op = tickets.update_ticket_status(5, None, "Last", LookupCache())
-        _, requests = run(op, {"board": {"id": 2}}, big, [{"id": 5000, "name": "Last"}], {})
-        assert [r.params.get("page") for r in requests[1:3]] == [1, 2]
-        assert requests[3].json[0]["value"] == {"id": 5000}
+        pages = {1: big, 2: [{"id": 5000, "name": "Last"}]}
+
+        def statuses(request: httpx.Request) -> httpx.Response:
+            return respond(200, pages[int(request.url.params["page"])])
+
+        twin = make(
+            {
+                ("GET", "service/tickets/5"): respond(200, {"board": {"id": 2}}),
+                ("GET", "service/boards/2/statuses"): statuses,
+                ("PATCH", "service/tickets/5"): respond(200, {}),
+            }
+        )
+        await twin.call("update_ticket_status", 5, status="Last")
+        assert twin.router.calls() == [
+            self.TICKET_BOARD,
+            sent("GET", "service/boards/2/statuses", LOOKUP_PAGE),
+            sent("GET", "service/boards/2/statuses", {**LOOKUP_PAGE, "page": 2}),
+            patch("service/tickets/5", "status", {"id": 5000}),
+        ]
 
 
 class TestUpdates:
-    def test_status_by_id(self) -> None:
-        _, requests = run(tickets.update_ticket_status(5, 456, None, LookupCache()), {"id": 5})
-        assert requests == [patch("service/tickets/5", "status", {"id": 456})]
+    async def test_status_by_id(self, make: Make) -> None:
+        twin = make({("PATCH", "service/tickets/5"): respond(200, {"id": 5})})
+        await twin.call("update_ticket_status", 5, 456)
+        assert twin.router.calls() == [patch("service/tickets/5", "status", {"id": 456})]
 
-    def test_priority_by_id_and_by_name(self) -> None:
-        _, requests = run(tickets.update_ticket_priority(5, 8, None, LookupCache()), {})
-        assert requests == [patch("service/tickets/5", "priority", {"id": 8})]
-        op = tickets.update_ticket_priority(5, None, "high", LookupCache())
-        _, requests = run(op, PRIORITIES, {})
-        assert requests[0].path == "service/priorities"
-        assert requests[1] == patch("service/tickets/5", "priority", {"id": 4})
+    async def test_priority_by_id_and_by_name(self, make: Make) -> None:
+        twin = make(
+            {
+                ("GET", "service/priorities"): respond(200, PRIORITIES),
+                ("PATCH", "service/tickets/5"): respond(200, {}),
+            }
+        )
+        await twin.call("update_ticket_priority", 5, 8)
+        assert twin.router.calls() == [patch("service/tickets/5", "priority", {"id": 8})]
+        await twin.call("update_ticket_priority", 5, priority="high")
+        assert twin.router.calls()[1:] == [
+            sent("GET", "service/priorities", LOOKUP_PAGE),
+            patch("service/tickets/5", "priority", {"id": 4}),
+        ]
 
     @pytest.mark.parametrize(
-        ("given", "sent"), [("/summary", "summary"), ("status/id", "status/id")]
+        ("given", "path"), [("/summary", "summary"), ("status/id", "status/id")]
     )
-    def test_field_path_loses_its_leading_slash(self, given: str, sent: str) -> None:
-        result, requests = run(
-            tickets.update_ticket_field(5, given, "v"), {"id": 5, "summary": "v"}
-        )
-        assert requests == [patch("service/tickets/5", sent, "v")]
+    async def test_field_path_loses_its_leading_slash(
+        self, make: Make, given: str, path: str
+    ) -> None:
+        twin = make({("PATCH", "service/tickets/5"): respond(200, {"id": 5, "summary": "v"})})
+        result = await twin.call("update_ticket_field", 5, given, "v")
+        assert twin.router.calls() == [patch("service/tickets/5", path, "v")]
         assert result.summary == "v"
 
-    def test_delete(self) -> None:
-        result, requests = run(tickets.delete_ticket(5), None)
-        assert result is True
-        assert requests == [APIRequest("DELETE", "service/tickets/5")]
+    async def test_delete(self, make: Make) -> None:
+        twin = make({("DELETE", "service/tickets/5"): respond(204)})
+        assert await twin.call("delete_ticket", 5) is True
+        assert twin.router.calls() == [sent("DELETE", "service/tickets/5")]
+
+    @pytest.mark.parametrize("content", [b"", b"null", b"[]", b"1"])
+    async def test_an_updated_body_that_is_not_one_record_is_a_response_error(
+        self, make: Make, content: bytes
+    ) -> None:
+        twin = make({("PATCH", "service/tickets/5"): body(200, content)})
+        with pytest.raises(ConnectWiseResponseError, match="expected a record"):
+            await twin.call("update_ticket_field", 5, "summary", "v")
+        assert twin.router.calls() == [patch("service/tickets/5", "summary", "v")]
 
 
 ENTRIES = [
     {"id": 1, "caption": "Region", "type": "Text", "value": "EU"},
     {"id": 2, "caption": "Seats", "type": "Number", "value": 3},
 ]
+CUSTOM_FIELDS = sent("GET", "service/tickets/5", {"fields": "id,customFields"})
 
 
 class TestCustomFields:
     @pytest.mark.parametrize("value", ["US", 7, True, None, 2.5])
-    def test_set_replaces_the_whole_list(self, value: Any) -> None:
-        op = tickets.set_custom_field(5, "region", value)
-        _, requests = run(op, {"id": 5, "customFields": ENTRIES}, {"id": 5})
-        assert requests[0] == APIRequest(
-            "GET", "service/tickets/5", params={"fields": "id,customFields"}
+    async def test_set_replaces_the_whole_list(self, make: Make, value: Any) -> None:
+        twin = make(
+            {
+                ("GET", "service/tickets/5"): respond(200, {"id": 5, "customFields": ENTRIES}),
+                ("PATCH", "service/tickets/5"): respond(200, {"id": 5}),
+            }
         )
-        assert requests[1] == patch(
-            "service/tickets/5",
-            "customFields",
-            [{**ENTRIES[0], "value": value}, ENTRIES[1]],
-        )
-        assert ENTRIES[0]["value"] == "EU"  # the answer was not modified in place
+        await twin.call("set_custom_field", 5, "region", value)
+        assert twin.router.calls() == [
+            CUSTOM_FIELDS,
+            patch(
+                "service/tickets/5",
+                "customFields",
+                [{**ENTRIES[0], "value": value}, ENTRIES[1]],
+            ),
+        ]
+        assert ENTRIES[0]["value"] == "EU"
 
-    def test_unknown_caption_lists_captions(self) -> None:
-        op = tickets.set_custom_field(5, "Colour", "red")
-        next(op)
+    async def test_unknown_caption_lists_captions(self, make: Make) -> None:
+        twin = make({("GET", "service/tickets/5"): respond(200, {"customFields": ENTRIES})})
         with pytest.raises(UnknownNameError) as caught:
-            op.send({"customFields": ENTRIES})
+            await twin.call("set_custom_field", 5, "Colour", "red")
         assert caught.value.argument == "caption"
         assert caught.value.valid == ["Region", "Seats"]
+        assert twin.router.calls() == [CUSTOM_FIELDS]
 
-    def test_ticket_without_custom_fields(self) -> None:
-        op = tickets.set_custom_field(5, "Region", "x")
-        next(op)
+    async def test_ticket_without_custom_fields(self, make: Make) -> None:
+        twin = make({("GET", "service/tickets/5"): respond(200, {"id": 5})})
         with pytest.raises(UnknownNameError, match="valid: none"):
-            op.send({"id": 5})
+            await twin.call("set_custom_field", 5, "Region", "x")
+        assert twin.router.calls() == [CUSTOM_FIELDS]
 
 
 class TestNotes:
@@ -302,15 +455,28 @@ class TestNotes:
             (False, False, True, (False, False, True)),
         ],
     )
-    def test_visibility_flags(
-        self, internal: bool, detail: bool | None, resolution: bool, flags: tuple[bool, ...]
+    async def test_visibility_flags(
+        self,
+        make: Make,
+        internal: bool,
+        detail: bool | None,
+        resolution: bool,
+        flags: tuple[bool, ...],
     ) -> None:
-        op = notes.add_ticket_note(5, " Investigating ", internal, detail, resolution)
-        result, requests = run(op, {"id": 1, "text": "Investigating"})
-        assert requests == [
-            APIRequest(
+        path = "service/tickets/5/notes"
+        twin = make({("POST", path): respond(201, {"id": 1, "text": "Investigating"})})
+        result = await twin.call(
+            "add_ticket_note",
+            5,
+            " Investigating ",
+            internal,
+            detail=detail,
+            resolution=resolution,
+        )
+        assert twin.router.calls() == [
+            sent(
                 "POST",
-                "service/tickets/5/notes",
+                path,
                 json={
                     "text": "Investigating",
                     "internalAnalysisFlag": flags[0],
@@ -321,36 +487,39 @@ class TestNotes:
         ]
         assert isinstance(result, Note)
 
-    def test_company_note(self) -> None:
-        result, requests = run(notes.add_company_note(250, "Called", True), {"id": 2})
-        assert requests == [
-            APIRequest(
-                "POST", "company/companies/250/notes", json={"text": "Called", "flagged": True}
-            )
-        ]
+    async def test_company_note(self, make: Make) -> None:
+        path = "company/companies/250/notes"
+        twin = make({("POST", path): respond(201, {"id": 2})})
+        result = await twin.call("add_company_note", 250, "Called", flagged=True)
+        assert twin.router.calls() == [sent("POST", path, json={"text": "Called", "flagged": True})]
         assert isinstance(result, CompanyNote)
 
 
 class TestConfigurations:
-    def test_attach_and_detach(self) -> None:
-        result, requests = run(configurations.attach_configuration(5, 67890), {"id": 67890})
-        assert requests == [
-            APIRequest("POST", "service/tickets/5/configurations", json={"id": 67890})
+    async def test_attach_and_detach(self, make: Make) -> None:
+        twin = make(
+            {
+                ("POST", "service/tickets/5/configurations"): respond(201, {"id": 67890}),
+                ("DELETE", "service/tickets/5/configurations/67890"): respond(204),
+            }
+        )
+        result = await twin.call("attach_configuration", 5, 67890)
+        assert twin.router.calls() == [
+            sent("POST", "service/tickets/5/configurations", json={"id": 67890})
         ]
         assert isinstance(result, ConfigurationReference)
-        result, requests = run(configurations.detach_configuration(5, 67890), None)
-        assert result is True
-        assert requests == [APIRequest("DELETE", "service/tickets/5/configurations/67890")]
+        assert await twin.call("detach_configuration", 5, 67890) is True
+        assert twin.router.calls()[1:] == [sent("DELETE", "service/tickets/5/configurations/67890")]
 
 
 class TestCallbacksAndHealth:
-    def test_register_owner_level(self) -> None:
-        op = callbacks.register_callback(
-            "https://h.test/cw", "ticket", "owner", None, "sync", False
+    async def test_register_owner_level(self, make: Make) -> None:
+        twin = make({("POST", "system/callbacks"): respond(201, {"id": 3})})
+        result = await twin.call(
+            "register_callback", "https://h.test/cw", "ticket", "owner", description="sync"
         )
-        result, requests = run(op, {"id": 3})
-        assert requests == [
-            APIRequest(
+        assert twin.router.calls() == [
+            sent(
                 "POST",
                 "system/callbacks",
                 json={
@@ -365,18 +534,61 @@ class TestCallbacksAndHealth:
         ]
         assert isinstance(result, Callback)
 
-    def test_register_board_level_and_delete(self) -> None:
-        op = callbacks.register_callback("https://h.test/cw", "ticket", "board", 7, None, True)
-        _, requests = run(op, {})
-        assert requests[0].json["objectId"] == 7 and requests[0].json["inactiveFlag"] is True
-        assert "description" not in requests[0].json
-        result, requests = run(callbacks.delete_callback(3), None)
-        assert (result, requests) == (True, [APIRequest("DELETE", "system/callbacks/3")])
+    async def test_register_board_level_and_delete(self, make: Make) -> None:
+        twin = make(
+            {
+                ("POST", "system/callbacks"): respond(201, {}),
+                ("DELETE", "system/callbacks/3"): respond(204),
+            }
+        )
+        await twin.call(
+            "register_callback", "https://h.test/cw", "ticket", "board", object_id=7, inactive=True
+        )
+        assert twin.router.calls() == [
+            sent(
+                "POST",
+                "system/callbacks",
+                json={
+                    "url": "https://h.test/cw",
+                    "type": "ticket",
+                    "level": "board",
+                    "objectId": 7,
+                    "inactiveFlag": True,
+                },
+            )
+        ]
+        assert await twin.call("delete_callback", 3) is True
+        assert twin.router.calls()[1:] == [sent("DELETE", "system/callbacks/3")]
 
-    def test_ping_and_system_info(self) -> None:
-        result, requests = run(lookups.ping(), {"version": "v1"})
-        assert (result, requests) == (True, [APIRequest("GET", "system/info")])
-        info, _ = run(lookups.system_info(), {"version": "v2025.8", "isCloud": False})
-        assert isinstance(info, SystemInfo) and info.version == "v2025.8"
-        info, _ = run(lookups.system_info(), None)
-        assert info.version is None
+    async def test_ping_and_system_info(self, make: Make) -> None:
+        info = {"version": "v2025.8", "isCloud": False}
+        twin = make({("GET", "system/info"): respond(200, info)})
+        assert await twin.call("ping") is True
+        assert twin.router.calls() == [sent("GET", "system/info")]
+        result = await twin.call("system_info")
+        assert isinstance(result, SystemInfo) and result.version == "v2025.8"
+        assert twin.router.calls()[1:] == [sent("GET", "system/info")]
+
+    async def test_system_info_with_an_empty_body(self, make: Make) -> None:
+        # was a SystemInfo of {} (version None); now a body that is not one record is an error
+        twin = make({("GET", "system/info"): respond(200)})
+        assert await twin.call("ping") is True
+        with pytest.raises(ConnectWiseResponseError, match="empty body"):
+            await twin.call("system_info")
+        assert twin.router.calls() == [sent("GET", "system/info")] * 2
+
+
+async def test_a_closed_client_refuses_to_send(make: Make) -> None:
+    twin = make({("GET", "service/tickets/5"): respond(200, {"id": 5})})
+    await twin.close()
+    with pytest.raises(ConnectWiseClosedError):
+        await twin.call("get_ticket", 5)
+    assert twin.router.requests == []
+
+
+async def test_the_async_client_closes_with_close_as_well() -> None:
+    twin = Twin("async", Router({("GET", "system/info"): respond(200, {})}))
+    await twin.client.close()
+    with pytest.raises(ConnectWiseClosedError):
+        await twin.client.ping()
+    assert twin.router.requests == []

@@ -153,7 +153,7 @@ class TestAdvancedUsage:
         assert changed.summary == "new value"
 
 
-def test_complete_workflow(cw: Any) -> None:
+def test_complete_workflow(cw: Any, manage_simulator: ManageSimulator) -> None:
     configs = cw.get_configurations(conditions='name="PROD-WEB-01" AND company/id=250')
     config = configs[0]
     ticket = cw.create_ticket(
@@ -166,7 +166,7 @@ def test_complete_workflow(cw: Any) -> None:
     cw.attach_configuration(ticket.id, config.id)
     cw.add_ticket_note(ticket_id=ticket.id, note_text="Checking server connectivity", internal=True)
     ticket_url = cw.get_ticket_url(ticket.id)
-    assert ticket_url.endswith(f"service_recid={ticket.id}&companyName={cw._client}")
+    assert ticket_url.endswith(f"service_recid={ticket.id}&companyName={manage_simulator.company}")
     updated = cw.update_ticket_status(ticket_id=ticket.id, status="Resolved")
     assert updated.is_closed is True
     texts = [note.text for note in cw.get_ticket_notes(ticket.id)]

@@ -1,4 +1,4 @@
-"""Bad input fails before any request: each operation raises before its first yield."""
+"""Bad input fails before any request: each domain method raises and nothing is sent."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 
 from cw_facade._defaults import TicketDefaults
+from cw_facade._domain import tickets
 from cw_facade._errors import ConnectWiseConfigurationError, ConnectWiseError
-from cw_facade._operations import callbacks, companies, configurations, notes, tickets
-from cw_facade._operations.lookups import LookupCache
-from cw_facade._request import Operation
 from cw_facade._validation import (
     InvalidArgumentError,
     MissingArgumentError,
@@ -20,22 +18,25 @@ from cw_facade._validation import (
     check_webhook_url,
 )
 
+from .conftest import Twin, body_of, respond
 
-def fails_before_any_request(op: Operation[Any], argument: str) -> InvalidArgumentError:
-    """Start ``op``; it must raise (naming ``argument``) instead of yielding a request."""
+Make = Callable[..., Twin]
+#: A domain method call: its name, positional and keyword arguments.
+Call = tuple[str, tuple[Any, ...], dict[str, Any]]
+
+SUMMARY = "Server offline"
+
+
+async def fails_before_any_request(
+    twin: Twin, argument: str, name: str, *args: Any, **kwargs: Any
+) -> InvalidArgumentError:
+    """Call method ``name``: it must raise (naming ``argument``) and send nothing."""
     with pytest.raises(InvalidArgumentError) as caught:
-        next(op)
+        await twin.call(name, *args, **kwargs)
     assert caught.value.argument == argument
     assert str(caught.value).startswith(f"{argument}: ")
+    assert twin.router.requests == []
     return caught.value
-
-
-def new(summary: Any = "Server offline", **kwargs: Any) -> tickets.NewTicket:
-    return tickets.NewTicket(summary, **kwargs)
-
-
-def create(ticket: tickets.NewTicket, defaults: TicketDefaults | None = None) -> Operation[Any]:
-    return tickets.create_ticket(ticket, defaults, LookupCache())
 
 
 def test_errors_are_value_errors_in_the_connectwise_tree() -> None:
@@ -54,79 +55,126 @@ def test_ids_must_be_positive_ints(bad: Any) -> None:
     assert caught.value.argument == "ticket_id"
 
 
-ID_OPERATIONS: list[tuple[str, Callable[[Any], Operation[Any]]]] = [
-    ("ticket_id", tickets.get_ticket),
-    ("ticket_id", tickets.delete_ticket),
-    ("ticket_id", lambda bad: tickets.update_ticket_field(bad, "summary", "x")),
-    ("ticket_id", lambda bad: tickets.set_custom_field(bad, "Region", "EU")),
-    ("ticket_id", lambda bad: tickets.update_ticket_status(bad, 5, None, LookupCache())),
-    ("status_id", lambda bad: tickets.update_ticket_status(1, bad, None, LookupCache())),
-    ("priority_id", lambda bad: tickets.update_ticket_priority(1, bad, None, LookupCache())),
-    ("ticket_id", lambda bad: notes.add_ticket_note(bad, "text", True, None, False)),
-    ("company_id", lambda bad: notes.add_company_note(bad, "text", False)),
-    ("config_id", configurations.get_configuration),
-    ("config_id", lambda bad: configurations.attach_configuration(1, bad)),
-    ("ticket_id", lambda bad: configurations.attach_configuration(bad, 1)),
-    ("config_id", lambda bad: configurations.detach_configuration(1, bad)),
-    ("company_id", companies.get_company),
-    ("contact_id", companies.get_contact),
-    ("callback_id", callbacks.delete_callback),
-    ("company_id", lambda bad: create(new(company_id=bad))),
-    ("board_id", lambda bad: create(new(company_id=1, board_id=bad))),
-    ("priority_id", lambda bad: create(new(company_id=1, priority_id=bad))),
-    ("source_id", lambda bad: create(new(company_id=1, source_id=bad))),
+ID_CALLS: list[tuple[str, Callable[[Any], Call]]] = [
+    ("ticket_id", lambda bad: ("get_ticket", (bad,), {})),
+    ("ticket_id", lambda bad: ("delete_ticket", (bad,), {})),
+    ("ticket_id", lambda bad: ("update_ticket_field", (bad, "summary", "x"), {})),
+    ("ticket_id", lambda bad: ("set_custom_field", (bad, "Region", "EU"), {})),
+    ("ticket_id", lambda bad: ("update_ticket_status", (bad, 5), {})),
+    ("status_id", lambda bad: ("update_ticket_status", (1, bad), {})),
+    ("priority_id", lambda bad: ("update_ticket_priority", (1, bad), {})),
+    ("ticket_id", lambda bad: ("add_ticket_note", (bad, "text", True), {})),
+    ("company_id", lambda bad: ("add_company_note", (bad, "text"), {"flagged": False})),
+    ("config_id", lambda bad: ("get_configuration", (bad,), {})),
+    ("config_id", lambda bad: ("attach_configuration", (1, bad), {})),
+    ("ticket_id", lambda bad: ("attach_configuration", (bad, 1), {})),
+    ("config_id", lambda bad: ("detach_configuration", (1, bad), {})),
+    ("company_id", lambda bad: ("get_company", (bad,), {})),
+    ("contact_id", lambda bad: ("get_contact", (bad,), {})),
+    ("callback_id", lambda bad: ("delete_callback", (bad,), {})),
+    ("company_id", lambda bad: ("create_ticket", (SUMMARY,), {"company_id": bad})),
+    ("board_id", lambda bad: ("create_ticket", (SUMMARY,), {"company_id": 1, "board_id": bad})),
+    (
+        "priority_id",
+        lambda bad: ("create_ticket", (SUMMARY,), {"company_id": 1, "priority_id": bad}),
+    ),
+    ("source_id", lambda bad: ("create_ticket", (SUMMARY,), {"company_id": 1, "source_id": bad})),
 ]
 
 
-@pytest.mark.parametrize(("argument", "make"), ID_OPERATIONS)
+@pytest.mark.anyio
+@pytest.mark.parametrize(("argument", "call_of"), ID_CALLS)
 @pytest.mark.parametrize("bad", [0, -3, True, "12"])
-def test_bad_ids_fail_before_any_request(
-    argument: str, make: Callable[[Any], Operation[Any]], bad: Any
+async def test_bad_ids_fail_before_any_request(
+    make: Make, argument: str, call_of: Callable[[Any], Call], bad: Any
 ) -> None:
-    fails_before_any_request(make(bad), argument)
+    name, args, kwargs = call_of(bad)
+    await fails_before_any_request(make(), argument, name, *args, **kwargs)
 
 
+@pytest.mark.anyio
 class TestCreateTicket:
     @pytest.mark.parametrize("summary", ["", "   ", None, 5, "x" * 101])
-    def test_summary(self, summary: Any) -> None:
-        fails_before_any_request(create(new(summary, company_id=1)), "summary")
+    async def test_summary(self, make: Make, summary: Any) -> None:
+        await fails_before_any_request(make(), "summary", "create_ticket", summary, company_id=1)
 
-    def test_summary_of_exactly_100_characters_is_fine(self) -> None:
-        op = create(new("x" * 100, company_id=1))
-        assert next(op).json["summary"] == "x" * 100
+    async def test_summary_of_exactly_100_characters_is_fine(self, make: Make) -> None:
+        twin = make({("POST", "service/tickets"): respond(201, {"id": 1})})
+        await twin.call("create_ticket", "x" * 100, company_id=1)
+        assert body_of(twin.router.last("POST"))["summary"] == "x" * 100
 
-    def test_over_long_summary_message_says_the_limit(self) -> None:
-        error = fails_before_any_request(create(new("y" * 150, company_id=1)), "summary")
+    async def test_over_long_summary_message_says_the_limit(self, make: Make) -> None:
+        error = await fails_before_any_request(
+            make(), "summary", "create_ticket", "y" * 150, company_id=1
+        )
         assert "150" in str(error) and "100" in str(error)
 
-    def test_missing_company_without_default(self) -> None:
-        error = fails_before_any_request(create(new()), "company_id")
+    async def test_missing_company_without_default(self, make: Make) -> None:
+        error = await fails_before_any_request(make(), "company_id", "create_ticket", SUMMARY)
         assert isinstance(error, MissingArgumentError)
-        fails_before_any_request(create(new(), TicketDefaults(board_id=1)), "company_id")
+        twin = make(ticket_defaults=TicketDefaults(board_id=1))
+        await fails_before_any_request(twin, "company_id", "create_ticket", SUMMARY)
 
-    def test_body_must_be_text(self) -> None:
-        fails_before_any_request(create(new(company_id=1, body=42)), "body")
+    async def test_body_must_be_text(self, make: Make) -> None:
+        await fails_before_any_request(make(), "body", "create_ticket", SUMMARY, 42, company_id=1)
 
-    def test_both_id_and_name(self) -> None:
-        fails_before_any_request(create(new(company_id=1, board_id=1, board="HD")), "board_id")
-        op = create(new(company_id=1, priority_id=1, priority="High"))
-        fails_before_any_request(op, "priority_id")
+    async def test_both_id_and_name(self, make: Make) -> None:
+        await fails_before_any_request(
+            make(), "board_id", "create_ticket", SUMMARY, company_id=1, board_id=1, board="HD"
+        )
+        await fails_before_any_request(
+            make(),
+            "priority_id",
+            "create_ticket",
+            SUMMARY,
+            company_id=1,
+            priority_id=1,
+            priority="High",
+        )
 
-    def test_empty_names_fail_before_a_lookup(self) -> None:
-        fails_before_any_request(create(new(company_id=1, board="HD", priority=" ")), "priority")
-        fails_before_any_request(create(new(company_id=1, board="")), "board")
+    async def test_empty_names_fail_before_a_lookup(self, make: Make) -> None:
+        await fails_before_any_request(
+            make(), "priority", "create_ticket", SUMMARY, company_id=1, board="HD", priority=" "
+        )
+        await fails_before_any_request(
+            make(), "board", "create_ticket", SUMMARY, company_id=1, board=""
+        )
 
-    def test_snake_case_extra_fields_are_refused(self) -> None:
-        op = create(new(company_id=1, fields={"contact_name": "Ann"}))
-        error = fails_before_any_request(op, "fields")
+    async def test_snake_case_extra_fields_are_refused(self, make: Make) -> None:
+        error = await fails_before_any_request(
+            make(), "fields", "create_ticket", SUMMARY, company_id=1, contact_name="Ann"
+        )
         assert "camelCase" in str(error)
 
-    def test_an_argument_also_in_fields(self) -> None:
-        op = create(new(company_id=1, fields={"company": {"id": 2}}))
-        fails_before_any_request(op, "company_id")
-        fails_before_any_request(create(new(company_id=1, fields={"summary": "x"})), "summary")
-        op = create(new(company_id=1, board="HD", fields={"board": {"id": 2}}))
-        fails_before_any_request(op, "board")
+    async def test_an_argument_also_in_fields(self, make: Make) -> None:
+        await fails_before_any_request(
+            make(), "company_id", "create_ticket", SUMMARY, company_id=1, company={"id": 2}
+        )
+
+
+@pytest.mark.parametrize(
+    ("fields", "extra", "argument"),
+    [({"summary": "x"}, {}, "summary"), ({"board": {"id": 2}}, {"board": "HD"}, "board")],
+)
+def test_an_argument_also_in_fields_by_its_own_name(
+    fields: dict[str, Any], extra: dict[str, Any], argument: str
+) -> None:
+    # Python refuses ``create_ticket("s", summary="x")`` itself (TypeError, nothing sent), so
+    # these clashes only reach the rules that create_ticket applies before sending.
+    new = tickets.NewTicket(SUMMARY, company_id=1, fields=fields, **extra)
+    with pytest.raises(InvalidArgumentError) as caught:
+        tickets.check_new_ticket(new)
+        tickets.ticket_body(new, None)
+    assert caught.value.argument == argument
+    assert str(caught.value).startswith(f"{argument}: ")
+
+
+@pytest.mark.anyio
+async def test_a_keyword_clashing_with_a_parameter_sends_nothing(make: Make) -> None:
+    twin = make()
+    with pytest.raises(TypeError):
+        await twin.call("create_ticket", SUMMARY, company_id=1, **{"summary": "x"})
+    assert twin.router.requests == []
 
 
 @pytest.mark.parametrize("bad", [0, -1, True, "1"])
@@ -136,41 +184,40 @@ def test_ticket_defaults_validate_their_ids(bad: Any) -> None:
     assert caught.value.argument == "priority_id"
 
 
+@pytest.mark.anyio
 class TestUpdates:
-    def test_status_needs_exactly_one_of_id_and_name(self) -> None:
-        fails_before_any_request(
-            tickets.update_ticket_status(1, None, None, LookupCache()), "status_id"
+    async def test_status_needs_exactly_one_of_id_and_name(self, make: Make) -> None:
+        await fails_before_any_request(make(), "status_id", "update_ticket_status", 1)
+        await fails_before_any_request(
+            make(), "status_id", "update_ticket_status", 1, 5, status="Resolved"
         )
-        op = tickets.update_ticket_status(1, 5, "Resolved", LookupCache())
-        fails_before_any_request(op, "status_id")
-        fails_before_any_request(
-            tickets.update_ticket_status(1, None, " ", LookupCache()), "status"
-        )
+        await fails_before_any_request(make(), "status", "update_ticket_status", 1, status=" ")
 
-    def test_priority_needs_exactly_one_of_id_and_name(self) -> None:
-        op = tickets.update_ticket_priority(1, None, None, LookupCache())
-        assert isinstance(fails_before_any_request(op, "priority_id"), MissingArgumentError)
-        op = tickets.update_ticket_priority(1, None, "", LookupCache())
-        fails_before_any_request(op, "priority")
+    async def test_priority_needs_exactly_one_of_id_and_name(self, make: Make) -> None:
+        error = await fails_before_any_request(make(), "priority_id", "update_ticket_priority", 1)
+        assert isinstance(error, MissingArgumentError)
+        await fails_before_any_request(make(), "priority", "update_ticket_priority", 1, priority="")
 
     @pytest.mark.parametrize("path", ["", "/", "a//b", "status/", None, 5])
-    def test_field_path(self, path: Any) -> None:
-        fails_before_any_request(tickets.update_ticket_field(1, path, "x"), "field_path")
+    async def test_field_path(self, make: Make, path: Any) -> None:
+        await fails_before_any_request(make(), "field_path", "update_ticket_field", 1, path, "x")
 
     @pytest.mark.parametrize("caption", ["", "  ", None])
-    def test_custom_field_caption(self, caption: Any) -> None:
-        fails_before_any_request(tickets.set_custom_field(1, caption, "x"), "caption")
+    async def test_custom_field_caption(self, make: Make, caption: Any) -> None:
+        await fails_before_any_request(make(), "caption", "set_custom_field", 1, caption, "x")
 
 
+@pytest.mark.anyio
 class TestNotes:
     @pytest.mark.parametrize("text", ["", "  \n", None, 3])
-    def test_note_text(self, text: Any) -> None:
-        fails_before_any_request(notes.add_ticket_note(1, text, True, None, False), "note_text")
-        fails_before_any_request(notes.add_company_note(1, text, False), "note_text")
+    async def test_note_text(self, make: Make, text: Any) -> None:
+        await fails_before_any_request(make(), "note_text", "add_ticket_note", 1, text, True)
+        await fails_before_any_request(make(), "note_text", "add_company_note", 1, text)
 
-    def test_a_note_without_any_visibility(self) -> None:
-        op = notes.add_ticket_note(1, "text", False, False, False)
-        error = fails_before_any_request(op, "internal")
+    async def test_a_note_without_any_visibility(self, make: Make) -> None:
+        error = await fails_before_any_request(
+            make(), "internal", "add_ticket_note", 1, "text", False, detail=False
+        )
         assert "visibility" in str(error)
 
     @pytest.mark.parametrize(
@@ -181,16 +228,28 @@ class TestNotes:
             (True, None, None, "resolution"),
         ],
     )
-    def test_flags_must_be_bools(
-        self, internal: Any, detail: Any, resolution: Any, argument: str
+    async def test_flags_must_be_bools(
+        self, make: Make, internal: Any, detail: Any, resolution: Any, argument: str
     ) -> None:
-        op = notes.add_ticket_note(1, "text", internal, detail, resolution)
-        fails_before_any_request(op, argument)
+        await fails_before_any_request(
+            make(),
+            argument,
+            "add_ticket_note",
+            1,
+            "text",
+            internal,
+            detail=detail,
+            resolution=resolution,
+        )
 
-    def test_company_note_flag(self) -> None:
-        fails_before_any_request(notes.add_company_note(1, "x", "no"), "flagged")
+    async def test_company_note_flag(self, make: Make) -> None:
+        await fails_before_any_request(make(), "flagged", "add_company_note", 1, "x", flagged="no")
 
 
+URL = "https://h.test/cw"
+
+
+@pytest.mark.anyio
 class TestCallbacks:
     @pytest.mark.parametrize(
         "url",
@@ -205,35 +264,35 @@ class TestCallbacks:
             None,
         ],
     )
-    def test_bad_webhook_urls(self, url: Any) -> None:
-        op = callbacks.register_callback(url, "ticket", "owner", None, None, False)
-        error = fails_before_any_request(op, "url")
+    async def test_bad_webhook_urls(self, make: Make, url: Any) -> None:
+        error = await fails_before_any_request(make(), "url", "register_callback", url, "ticket")
         assert "pw" not in str(error)
 
-    @pytest.mark.parametrize(
-        "url", ["http://127.0.0.1:8000/cw", "http://localhost/x", "http://[::1]:9/"]
-    )
-    def test_http_for_loopback_hosts(self, url: str) -> None:
-        assert check_webhook_url(url) == url
-
-    def test_http_elsewhere_only_when_allowed(self) -> None:
-        assert check_webhook_url("http://hooks.example.com/cw", allow_http=True)
-
-    def test_levels_other_than_owner_need_an_object_id(self) -> None:
-        op = callbacks.register_callback("https://h.test/cw", "ticket", "board", None, None, False)
-        fails_before_any_request(op, "object_id")
-
-    def test_type_level_description_and_inactive(self) -> None:
-        url = "https://h.test/cw"
-        fails_before_any_request(
-            callbacks.register_callback(url, "", "owner", None, None, False), "type"
+    async def test_levels_other_than_owner_need_an_object_id(self, make: Make) -> None:
+        await fails_before_any_request(
+            make(), "object_id", "register_callback", URL, "ticket", "board"
         )
-        fails_before_any_request(
-            callbacks.register_callback(url, "ticket", "", None, None, False), "level"
+
+    async def test_type_level_description_and_inactive(self, make: Make) -> None:
+        await fails_before_any_request(make(), "type", "register_callback", URL, "", "owner")
+        await fails_before_any_request(make(), "level", "register_callback", URL, "ticket", "")
+        await fails_before_any_request(
+            make(), "description", "register_callback", URL, "ticket", description="d" * 101
         )
-        op = callbacks.register_callback(url, "ticket", "owner", None, "d" * 101, False)
-        fails_before_any_request(op, "description")
-        op = callbacks.register_callback(url, "ticket", "owner", None, None, "no")
-        fails_before_any_request(op, "inactive")
-        op = callbacks.register_callback(url, "ticket", "owner", 0, None, False)
-        fails_before_any_request(op, "object_id")
+        await fails_before_any_request(
+            make(), "inactive", "register_callback", URL, "ticket", inactive="no"
+        )
+        await fails_before_any_request(
+            make(), "object_id", "register_callback", URL, "ticket", "owner", object_id=0
+        )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8000/cw", "http://localhost/x", "http://[::1]:9/"]
+)
+def test_http_for_loopback_hosts(url: str) -> None:
+    assert check_webhook_url(url) == url
+
+
+def test_http_elsewhere_only_when_allowed() -> None:
+    assert check_webhook_url("http://hooks.example.com/cw", allow_http=True)
