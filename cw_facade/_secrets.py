@@ -216,6 +216,21 @@ class Redactor:
             extensions=extensions,
         )
 
+    def scrub_http_error(self, exc: httpx.HTTPError) -> httpx.HTTPError:
+        """``exc`` itself, its ``args``, ``request`` and (for status errors) ``response`` scrubbed.
+
+        For the httpx exception a client error chains as ``__cause__``: its ``request`` still
+        carries the real ``Authorization`` and ``clientId`` headers until scrubbed.
+        """
+        exc.args = tuple(self.scrub(a) if isinstance(a, str) else a for a in exc.args)
+        try:
+            exc.request = self.scrub_request(exc.request)
+        except RuntimeError:  # no request attached
+            pass
+        if isinstance(exc, httpx.HTTPStatusError):
+            exc.response = self.scrub_response(exc.response)
+        return exc
+
 
 def _reveal(value: str | SecretString) -> str:
     return value.get_secret_value() if isinstance(value, SecretString) else value

@@ -34,6 +34,9 @@ CONDITION_ARGUMENTS = {
     "child_conditions": "childConditions",
     "custom_field_conditions": "customFieldConditions",
 }
+#: Their wire names as :func:`cw_facade._validation.normalize_param_name` gives them: an extra
+#: query parameter with one of these names must go through :func:`check_conditions` too.
+CONDITION_WIRE_NAMES = frozenset(name.casefold() for name in CONDITION_ARGUMENTS.values())
 
 
 def check_conditions(

@@ -264,3 +264,12 @@ class TestIds:
     def test_endpoints_with_good_ids_pass(self) -> None:
         path = "service/tickets/5/notes/v2"
         assert check_endpoint_ids(path) == path
+
+
+def test_the_wire_names_of_conditions_arguments_are_normalised() -> None:
+    from cw_facade.conditions._query import CONDITION_WIRE_NAMES
+
+    assert {normalize_param_name(n) for n in ("childConditions ", "CustomFieldConditions")} <= (
+        CONDITION_WIRE_NAMES
+    )
+    assert "conditions" in CONDITION_WIRE_NAMES

@@ -234,3 +234,23 @@ class TestRedactor:
     def test_non_text_secret_is_refused(self) -> None:
         with pytest.raises(TypeError, match="str secrets"):
             Redactor([b"bytes"])  # type: ignore[list-item]
+
+
+class TestHttpxErrors:
+    def test_a_chained_transport_error_is_scrubbed_in_place(self) -> None:
+        exc = httpx.ConnectError(f"refused {PRIVATE}", request=sent_request())
+        same = redactor().scrub_http_error(exc)
+        assert same is exc
+        assert leaks(str(exc) + repr(exc.request.headers.multi_items())) == []
+        assert exc.request.headers["clientId"] == "**********"
+
+    def test_a_status_error_loses_secrets_in_request_and_response(self) -> None:
+        response = echoing_response(500)
+        exc = httpx.HTTPStatusError("boom", request=response.request, response=response)
+        redactor().scrub_http_error(exc)
+        assert leaks(exc.response.text + repr(exc.request.headers.multi_items())) == []
+
+    def test_an_error_without_a_request(self) -> None:
+        exc = httpx.ConnectError(TOKEN)
+        redactor().scrub_http_error(exc)
+        assert str(exc) == "**********"
