@@ -130,7 +130,8 @@ def fetch_signing_key(
     """Fetch the signing key at ``key_url``, checked by :func:`check_key_url` first.
 
     ``timeout`` bounds the whole call. Without ``transport`` the request runs on a private
-    event loop, so the deadline covers every phase (a trickled header cannot stretch it);
+    event loop in a helper thread, so the deadline covers every phase (a trickled header
+    cannot stretch it);
     with your own ``transport`` (a mock in tests) the deadline is checked as the body arrives.
     Raises :class:`InvalidCallbackError` for a refused URL, a transport failure or timeout,
     a non-200 answer (redirects are not followed), a body over
@@ -146,7 +147,7 @@ def fetch_signing_key(
             httpx.Client(transport=transport, timeout=seconds) as http,
             http.stream("GET", url, headers=_HEADERS) as response,
         ):
-            body = _read_capped(response.iter_bytes(), deadline)
+            body = _read_capped(response.iter_bytes(), deadline, seconds)
     except httpx.HTTPError as exc:
         raise _fetch_failed(exc, seconds) from exc
     return _signing_key_of(response.status_code, body)
@@ -188,13 +189,12 @@ async def _fetch_async(url: str, transport: httpx.AsyncBaseTransport | None, sec
 
 
 def _run_on_private_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run a coroutine to completion on a new event loop (in a helper thread if this thread
-    already runs one, e.g. a sync call from async code)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make())
-    outcome: list[Any] = []
+    """Run a coroutine to completion on a new event loop in a helper thread.
+
+    The thread keeps the caller's own event loop state (a loop running in this thread, the
+    main thread's SIGINT handler and current loop) untouched; the caller waits for it.
+    """
+    outcome: list[tuple[bool, Any]] = []
 
     def target() -> None:
         try:
@@ -211,7 +211,7 @@ def _run_on_private_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     return value  # type: ignore[no-any-return]
 
 
-def _read_capped(chunks: Iterable[bytes], deadline: float) -> bytes:
+def _read_capped(chunks: Iterable[bytes], deadline: float, seconds: float) -> bytes:
     parts: list[bytes] = []
     size = 0
     for chunk in chunks:
@@ -219,7 +219,9 @@ def _read_capped(chunks: Iterable[bytes], deadline: float) -> bytes:
         _check_size(size)
         parts.append(chunk)
         if time.monotonic() > deadline:
-            raise InvalidCallbackError("could not fetch the signing key within the timeout")
+            raise InvalidCallbackError(
+                f"could not fetch the signing key within timeout={seconds:g} s"
+            )
     return b"".join(parts)
 
 

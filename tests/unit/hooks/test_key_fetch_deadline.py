@@ -7,6 +7,10 @@ deadline ends differently: the server hangs up after 20 s). No test asserts a du
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
+import httpx
 import pytest
 
 from cw_facade._callback_keys import (
@@ -82,4 +86,25 @@ def test_a_bad_timeout_is_refused(timeout: object) -> None:
             sites="http://127.0.0.1:1",
             company="acme",
             timeout=timeout,  # type: ignore[arg-type]
+        )
+
+
+def test_with_your_own_transport_the_deadline_is_checked_as_the_body_arrives() -> None:
+    def slow_body() -> Iterator[bytes]:
+        ends = time.monotonic() + 20
+        while time.monotonic() < ends:
+            time.sleep(0.05)
+            yield b" "
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=slow_body())
+
+    url = "https://cw.example.com/v4_6_release/system/callbackkey/index.rails?companyName=acme"
+    with pytest.raises(InvalidCallbackError, match=r"within timeout=0\.3 s"):
+        fetch_signing_key(
+            url,
+            sites="cw.example.com",
+            company="acme",
+            transport=httpx.MockTransport(handler),
+            timeout=0.3,
         )
