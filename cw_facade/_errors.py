@@ -1,32 +1,56 @@
-"""Every exception the client raises.
+"""Every exception the client raises, and where each one lives.
 
 Hierarchy::
 
     ConnectWiseError                       root: catch this to catch everything below
     ├── ConnectWiseConfigurationError      bad constructor or call input (also a ValueError)
+    │   └── InvalidArgumentError           one argument refused; ``.argument`` names it
+    │       ├── MissingArgumentError       required and not given       (cw_facade._validation)
+    │       └── UnknownNameError           no such status/board/...; ``.valid``  (same module)
+    ├── ConditionsSyntaxError              unparsable conditions (also a ValueError)
+    │                                                               (cw_facade.conditions)
+    ├── InvalidCallbackError               a callback refused (also a ValueError)
+    │   ├── InvalidSignatureError          missing or wrong ``x-content-signature``
+    │   └── ReplayedCallbackError          a ``MessageId`` seen before  (cw_facade._webhooks)
     ├── ConnectWiseAPIError                the server answered, but not with success
     │   ├── ConnectWiseBadRequestError     400
-    │   ├── ConnectWiseAuthError           401
+    │   ├── ConnectWiseAuthError           401 (alias: ConnectWiseAuthenticationError)
     │   ├── ConnectWisePermissionError     403
     │   ├── ConnectWiseNotFoundError       404
     │   ├── ConnectWiseConflictError       409
     │   ├── ConnectWiseRateLimitError      429 (``retry_after`` in seconds)
     │   ├── ConnectWiseServerError         5xx, including non-standard codes such as 520
     │   └── ConnectWiseResponseError       a success status whose body is not the JSON promised
-    └── ConnectWiseConnectionError         no usable answer: refused, reset, DNS, TLS, ...
-        └── ConnectWiseTimeoutError        the timeout fired
+    ├── ConnectWiseConnectionError         no usable answer: refused, reset, DNS, TLS, ...
+    │   └── ConnectWiseTimeoutError        the timeout fired
+    └── ConnectWiseLimitError              a safety limit was hit; ``.limit``, ``.option``
+        ├── ConnectWiseResponseTooLargeError   body over ``max_response_bytes``
+        ├── ConnectWiseJSONDepthError          JSON nested deeper than ``max_json_depth``
+        ├── ConnectWisePageLoopError           a page came back twice / a cursor stood still
+        └── ConnectWiseDeadlineError           the whole call outlasted ``deadline`` (also a
+                                               ConnectWiseTimeoutError)
 
+The classes that live in other modules stay importable from there (and from ``cw_facade``).
 Other statuses (405, 415, 3xx, ...) raise :class:`ConnectWiseAPIError` itself. Every error
-carries ``method``, ``url`` (never with credentials) and ``retries_taken``; transport errors
-chain the httpx exception as ``__cause__``.
+carries ``method``, ``url`` (never with credentials) and ``retries_taken`` where a request was
+involved; transport errors chain the httpx exception as ``__cause__``.
+
+Secrets: an API, response or connection error built with ``redactor=`` (a
+:class:`cw_facade._secrets.Redactor` made from the client's credentials) stores only scrubbed
+text — message, ``code``, ``errors``, ``url``, ``args`` and a scrubbed copy of ``response``
+(body, headers and ``response.request``, whose ``Authorization`` and ``clientId`` are masked).
+The redactor itself is never stored, so nothing secret is pickled either.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
+
+if TYPE_CHECKING:
+    from cw_facade._secrets import Redactor
 
 
 class ConnectWiseError(Exception):
@@ -91,8 +115,19 @@ class ConnectWiseAPIError(ConnectWiseError):
         request_id: str | None = None,
         response: httpx.Response | None = None,
         retries_taken: int = 0,
+        redactor: Redactor | None = None,
     ) -> None:
-        """Store the fields; see the class docstring."""
+        """Store the fields; see the class docstring.
+
+        With ``redactor``, every text field, each ``errors`` entry and the ``response`` (body,
+        headers, ``response.request``) are stored scrubbed of the client's secrets.
+        """
+        if redactor is not None:
+            message, url, path = redactor.scrub(message), redactor.scrub(url), redactor.scrub(path)
+            code = None if code is None else redactor.scrub(code)
+            request_id = None if request_id is None else redactor.scrub(request_id)
+            errors = [_scrub_detail(detail, redactor) for detail in errors or []]
+            response = None if response is None else redactor.scrub_response(response)
         self.status_code = status_code
         self.code = code
         self.message = message
@@ -118,12 +153,29 @@ class ConnectWiseAPIError(ConnectWiseError):
         return self._describe()
 
 
+def _scrub_detail(detail: ErrorDetail, redactor: Redactor) -> ErrorDetail:
+    def clean(value: str | None) -> str | None:
+        return None if value is None else redactor.scrub(value)
+
+    return replace(
+        detail,
+        code=clean(detail.code),
+        message=clean(detail.message),
+        resource=clean(detail.resource),
+        field=clean(detail.field),
+    )
+
+
 class ConnectWiseBadRequestError(ConnectWiseAPIError):
     """400: the request is malformed (unknown field in conditions, invalid object, ...)."""
 
 
 class ConnectWiseAuthError(ConnectWiseAPIError):
     """401: the credentials were refused."""
+
+
+#: The name ConnectPyse-Manage code catches; the same class as :class:`ConnectWiseAuthError`.
+ConnectWiseAuthenticationError = ConnectWiseAuthError
 
 
 class ConnectWisePermissionError(ConnectWiseAPIError):
@@ -163,9 +215,18 @@ class ConnectWiseConnectionError(ConnectWiseError):
     """
 
     def __init__(
-        self, message: str, *, method: str, url: str, path: str, retries_taken: int = 0
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        path: str,
+        retries_taken: int = 0,
+        redactor: Redactor | None = None,
     ) -> None:
-        """Store the fields; see the class docstring."""
+        """Store the fields (scrubbed of the client's secrets with ``redactor``)."""
+        if redactor is not None:
+            message, url, path = redactor.scrub(message), redactor.scrub(url), redactor.scrub(path)
         self.message = message
         self.method = method
         self.url = url
@@ -176,6 +237,115 @@ class ConnectWiseConnectionError(ConnectWiseError):
 
 class ConnectWiseTimeoutError(ConnectWiseConnectionError):
     """The request timed out (connect, read, write or connection-pool wait)."""
+
+
+class ConnectWiseLimitError(ConnectWiseError):
+    """A safety limit was hit; the message says which one and how to raise it.
+
+    Attributes: ``limit`` (the value in force), ``found`` (what was seen when known, e.g. the
+    byte count or nesting depth reached; else ``None``), ``option`` (the client option that
+    sets the limit, or ``None`` when no option does), ``detail``, and ``method``, ``url``,
+    ``path``, ``retries_taken`` of the request (empty and ``0`` when the check ran outside a
+    request, e.g. in :func:`cw_facade._json.loads`; :meth:`at` adds them).
+    """
+
+    #: The client option that sets this limit (``None``: not configurable).
+    option: ClassVar[str | None] = None
+    #: What the limit is about, for the message (``"the response body"``).
+    subject: ClassVar[str] = "a limit"
+    #: The unit of ``limit`` in the message.
+    unit: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        *,
+        limit: float | None = None,
+        found: float | None = None,
+        detail: str = "",
+        method: str = "",
+        url: str = "",
+        path: str = "",
+        retries_taken: int = 0,
+        redactor: Redactor | None = None,
+    ) -> None:
+        """Store the fields and build the message (see the class docstring)."""
+        if redactor is not None:
+            detail, url, path = redactor.scrub(detail), redactor.scrub(url), redactor.scrub(path)
+        self.limit = limit
+        self.found = found
+        self.detail = detail
+        self.method = method
+        self.url = url
+        self.path = path
+        self.retries_taken = retries_taken
+        self.message = self._text()
+        where = f" [{method} /{path}]" if method else ""
+        Exception.__init__(self, self.message + where)
+
+    def _text(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        limit = "" if self.limit is None else f" {self.limit:,}{unit}"
+        text = f"{self.subject} exceeds the limit{limit}"
+        if self.found is not None:
+            text += f" (reached {self.found:,}{unit})"
+        if self.detail:
+            text += f": {self.detail}"
+        if self.option:
+            text += f"; to allow more, pass a larger {self.option}= to the client"
+        return text
+
+    def at(
+        self, *, method: str, url: str, path: str, retries_taken: int = 0
+    ) -> ConnectWiseLimitError:
+        """A copy of this error that names the request it happened on."""
+        return type(self)(
+            limit=self.limit,
+            found=self.found,
+            detail=self.detail,
+            method=method,
+            url=url,
+            path=path,
+            retries_taken=retries_taken,
+        )
+
+
+class ConnectWiseResponseTooLargeError(ConnectWiseLimitError):
+    """The response body (compressed or decompressed) is larger than ``max_response_bytes``."""
+
+    option = "max_response_bytes"
+    subject = "the response body"
+    unit = "bytes"
+
+
+class ConnectWiseJSONDepthError(ConnectWiseLimitError):
+    """A JSON body is nested deeper than ``max_json_depth`` (no ``RecursionError`` escapes)."""
+
+    option = "max_json_depth"
+    subject = "the JSON nesting depth"
+    unit = "levels"
+
+
+class ConnectWisePageLoopError(ConnectWiseLimitError):
+    """Paging did not advance: a page came back again, a cursor stood still, or pages skipped.
+
+    No option raises this limit; ``detail`` says what was seen (the repeated page, the cursor).
+    """
+
+    subject = "paging"
+
+    def _text(self) -> str:
+        return f"paging stopped: {self.detail or 'the server repeated a page'}"
+
+
+class ConnectWiseDeadlineError(ConnectWiseLimitError, ConnectWiseTimeoutError):
+    """The whole call (every attempt, every ``Retry-After`` wait) outlasted ``deadline``.
+
+    Also a :class:`ConnectWiseTimeoutError`, so code that catches timeouts catches this too.
+    """
+
+    option = "deadline"
+    subject = "the call's duration"
+    unit = "s"
 
 
 _STATUS_CLASSES: dict[int, type[ConnectWiseAPIError]] = {

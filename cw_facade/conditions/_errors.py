@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cw_facade._errors import ConnectWiseError
+
 #: Characters shown as a space on the caret line, so the caret stays under its character.
 _BLANKED = "\t\n\r\v\f\x85\u2028\u2029"
 
@@ -14,13 +16,13 @@ FOUND_CHARS = 40
 _ELLIPSIS = "..."
 
 
-class ConditionsSyntaxError(ValueError):
+class ConditionsSyntaxError(ConnectWiseError, ValueError):
     """A conditions string that cannot be parsed.
 
     ``text`` is the whole input, ``position`` the 0-based index of the offending character,
     ``expected`` what the parser wanted there (e.g. ``"a value after '='"``) and ``found`` what
     it saw instead. ``str(error)`` names all of them and points at the position with a caret
-    under (an excerpt of) the input.
+    under (an excerpt of) the input. A :class:`~cw_facade.ConnectWiseError` and a ``ValueError``.
     """
 
     text: str

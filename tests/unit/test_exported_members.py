@@ -8,18 +8,20 @@ import cw_facade
 
 EXPECTED = {
     "AsyncConnectWiseClient", "Board", "BoardStatus", "BoardType", "C", "Callback",
-    "CallbackEvent", "Company", "CompanyNote", "ConditionsSyntaxError", "Configuration",
-    "ConfigurationReference", "ConnectWiseAPIError", "ConnectWiseAuthError",
-    "ConnectWiseBadRequestError", "ConnectWiseClient", "ConnectWiseClosedError",
-    "ConnectWiseConfigurationError",
-    "ConnectWiseConflictError", "ConnectWiseConnectionError", "ConnectWiseError",
-    "ConnectWiseNotFoundError", "ConnectWisePermissionError", "ConnectWiseRateLimitError",
-    "ConnectWiseResponseError", "ConnectWiseServerError", "ConnectWiseTimeoutError", "Contact",
-    "ErrorDetail", "InvalidArgumentError", "InvalidCallbackError", "InvalidSignatureError",
-    "MissingArgumentError", "Model", "Note", "Priority", "SecretString", "Site", "Source",
-    "SystemInfo", "Ticket", "TicketDefaults", "UnknownNameError", "__version__",
-    "compute_signature", "fetch_signing_key", "fetch_signing_key_async", "parse",
-    "parse_callback", "verify_signature",
+    "CallbackEvent", "CallbackVerifier", "Company", "CompanyNote", "ConditionsSyntaxError",
+    "Configuration", "ConfigurationReference", "ConnectWiseAPIError", "ConnectWiseAuthError",
+    "ConnectWiseAuthenticationError", "ConnectWiseBadRequestError", "ConnectWiseClient", "ConnectWiseClosedError",
+    "ConnectWiseConfigurationError", "ConnectWiseConflictError", "ConnectWiseConnectionError",
+    "ConnectWiseDeadlineError", "ConnectWiseError", "ConnectWiseJSONDepthError",
+    "ConnectWiseLimitError", "ConnectWiseNotFoundError", "ConnectWisePageLoopError",
+    "ConnectWisePermissionError", "ConnectWiseRateLimitError", "ConnectWiseResponseError",
+    "ConnectWiseResponseTooLargeError", "ConnectWiseServerError", "ConnectWiseTimeoutError",
+    "Contact", "ErrorDetail", "InvalidArgumentError", "InvalidCallbackError",
+    "InvalidSignatureError", "MemoryReplayStore", "MissingArgumentError", "Model", "Note",
+    "Priority", "ReplayGuard", "ReplayStore", "ReplayedCallbackError", "SecretString", "Site",
+    "Source", "SystemInfo", "Ticket", "TicketDefaults", "UnknownNameError", "__version__",
+    "check_key_url", "compute_signature", "fetch_signing_key", "fetch_signing_key_async",
+    "parse", "parse_callback", "verify_signature",
 }  # fmt: skip
 
 

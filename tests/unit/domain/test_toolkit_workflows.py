@@ -201,7 +201,10 @@ def test_webhook_workflow(cw: Any, manage_simulator: ManageSimulator) -> None:
     assert isinstance(event.entity, Ticket) and event.entity.summary == "Printer jam"
     with pytest.raises(InvalidSignatureError):
         parse_callback(body, headers, signing_key="not-the-key")
-    with pytest.raises(InvalidCallbackError):  # the simulator's key URL is not https
-        fetch_signing_key(event.key_url, allowed_hosts=["127.0.0.1"])
+    site, company = manage_simulator.base_url, manage_simulator.company
+    key = fetch_signing_key(event.key_url, sites=site, company=company)  # loopback: own site
+    assert key == manage_simulator.signing_key
+    with pytest.raises(InvalidCallbackError):  # not the receiver's own site
+        fetch_signing_key(event.key_url, sites="https://na.myconnectwise.net", company=company)
     assert cw.delete_callback(callback.id) is True
     assert callback.id not in [c.id for c in cw.list_callbacks()]
