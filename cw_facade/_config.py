@@ -28,7 +28,7 @@ from cw_facade._constants import (
 )
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._retry import RateGate
-from cw_facade._secrets import SecretString
+from cw_facade._secrets import Redactor, SecretString
 from cw_facade._urls import Endpoints, codebase_from, parse_base_url
 
 #: Where every API path starts below the codebase.
@@ -126,6 +126,13 @@ class ClientConfig:
         self.validate_conditions = bool(validate_conditions)
         self.log_bodies = bool(log_bodies)
         self.gate = RateGate()
+        #: Masks this client's secrets in every error it raises (never pickled, never shown).
+        self.redactor = Redactor.for_credentials(
+            company=self.company,
+            public_key=self._username,
+            private_key=self._password,
+            client_id=self.client_id,
+        )
 
     def __repr__(self) -> str:
         """Where the client points; never credentials."""

@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 
+from cw_facade import _json
 from cw_facade._constants import BODY_EXCERPT_LIMIT, GC_PAUSE_MIN_BYTES
 from cw_facade._errors import (
     ConnectWiseAPIError,
     ConnectWiseConnectionError,
+    ConnectWiseJSONDepthError,
     ConnectWiseRateLimitError,
     ConnectWiseResponseError,
     ConnectWiseTimeoutError,
@@ -25,6 +27,7 @@ from cw_facade._errors import (
     error_class_for,
 )
 from cw_facade._retry import retry_after_of
+from cw_facade._secrets import Redactor
 
 #: What a finished response's stream is replaced with (see :func:`release`).
 _DRAINED = httpx.ByteStream(b"")
@@ -45,6 +48,8 @@ def release(response: httpx.Response) -> httpx.Response:
 
 #: Where the transport notes how many retries a response took (``response.extensions``).
 RETRIES_EXTENSION = "cw_facade.retries_taken"
+#: Where the transport leaves the client's :class:`~cw_facade._secrets.Redactor`.
+REDACTOR_EXTENSION = "cw_facade.redactor"
 _API_MARK = "/apis/3.0/"
 #: Query parameters whose values never appear in an error's URL.
 _SECRET_PARAMS = frozenset({"clientid", "password", "privatekey", "private_key", "key", "token"})
@@ -77,8 +82,17 @@ def decode(response: httpx.Response) -> Any:
         return None
     try:
         return loads(response.content)
-    except ValueError:
-        raise response_error(response, "body is not JSON") from None
+    except ConnectWiseJSONDepthError as exc:
+        fields = _error_fields(response)
+        raise exc.at(
+            method=fields["method"],
+            url=fields["url"],
+            path=fields["path"],
+            retries_taken=fields["retries_taken"],
+        ) from None
+    except ValueError as exc:
+        problem = "body is not JSON" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise response_error(response, problem) from None
 
 
 def loads(body: bytes) -> Any:
@@ -90,10 +104,10 @@ def loads(body: bytes) -> Any:
     was already disabled stays disabled.
     """
     if len(body) < GC_PAUSE_MIN_BYTES or not gc.isenabled():
-        return json.loads(body)
+        return _json.loads(body)
     gc.disable()
     try:
-        return json.loads(body)
+        return _json.loads(body)
     finally:
         gc.enable()
 
@@ -114,7 +128,14 @@ def _error_fields(response: httpx.Response) -> dict[str, Any]:
         "request_id": response.headers.get("x-cw-request-id"),
         "response": response,
         "retries_taken": retries_of(response),
+        "redactor": redactor_of(response),
     }
+
+
+def redactor_of(response: httpx.Response) -> Redactor | None:
+    """The redactor the transport attached to ``response`` (``None`` outside a client)."""
+    value = response.extensions.get(REDACTOR_EXTENSION)
+    return value if isinstance(value, Redactor) else None
 
 
 def api_error(response: httpx.Response) -> ConnectWiseAPIError:
@@ -133,9 +154,15 @@ def api_error(response: httpx.Response) -> ConnectWiseAPIError:
 
 
 def transport_error(
-    request: httpx.Request, exc: Exception, retries: int
+    request: httpx.Request, exc: Exception, retries: int, redactor: Redactor | None = None
 ) -> ConnectWiseConnectionError:
-    """The exception for a transport failure ``exc`` (chain it with ``raise … from exc``)."""
+    """The exception for a transport failure ``exc`` (chain it with ``raise … from exc``).
+
+    With ``redactor``, the client's secrets are masked in the message and in ``exc`` (which
+    becomes the error's ``__cause__``) and its request.
+    """
+    if redactor is not None and isinstance(exc, httpx.HTTPError):
+        redactor.scrub_http_error(exc)
     timed_out = isinstance(exc, httpx.TimeoutException)
     cls = ConnectWiseTimeoutError if timed_out else ConnectWiseConnectionError
     what = "timed out" if timed_out else "connection failed"
@@ -146,14 +173,15 @@ def transport_error(
         url=safe_url(request.url),
         path=api_path(request.url),
         retries_taken=retries,
+        redactor=redactor,
     )
 
 
 def json_error_body(response: httpx.Response) -> dict[str, Any] | None:
     """The body as a ConnectWise error object (a dict with ``code`` or ``message``), or None."""
     try:
-        body = json.loads(response.content)
-    except ValueError:
+        body = _json.loads(response.content)
+    except (ValueError, ConnectWiseJSONDepthError):
         return None
     if isinstance(body, dict) and ("code" in body or "message" in body):
         return body

@@ -9,15 +9,15 @@ codebase itself and needs no discovery.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import httpx
 
+from cw_facade import _json
 from cw_facade._constants import FALLBACK_CODEBASE
-from cw_facade._errors import ConnectWiseConfigurationError
+from cw_facade._errors import ConnectWiseConfigurationError, ConnectWiseJSONDepthError
 
 #: Cloud site hosts whose API is served from ``api-{region}.myconnectwise.net``.
 CLOUD_REGIONS = frozenset({"na", "eu", "au", "aus", "za"})
@@ -140,8 +140,8 @@ def codebase_from(response: httpx.Response | None, client: str, site: str) -> st
     if response is None or response.status_code != 200:
         return FALLBACK_CODEBASE
     try:
-        body = json.loads(response.content)
-    except ValueError:
+        body = _json.loads(response.content, max_depth=8)
+    except (ValueError, ConnectWiseJSONDepthError):
         return FALLBACK_CODEBASE
     if body is None:
         raise ConnectWiseConfigurationError(f"company {client!r} is unknown to {site}")

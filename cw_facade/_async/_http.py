@@ -23,6 +23,7 @@ from cw_facade._config import ClientConfig
 from cw_facade._errors import ConnectWiseClosedError, ConnectWiseConfigurationError
 from cw_facade._primitives import AsyncLock, async_receive, async_sleep
 from cw_facade._responses import (
+    REDACTOR_EXTENSION,
     RETRIES_EXTENSION,
     api_error,
     json_error_body,
@@ -121,10 +122,11 @@ class AsyncManageHTTP(httpx.AsyncClient):
                 _log.failure(attempt, exc, self._now() - started, retries)
                 delay = self._plan_retry(attempt, exc, retries, limit)
                 if delay is None:
-                    raise transport_error(attempt, exc, retries) from exc
+                    raise transport_error(attempt, exc, retries, config.redactor) from exc
             else:
                 release(response)
                 response.extensions[RETRIES_EXTENSION] = retries
+                response.extensions[REDACTOR_EXTENSION] = config.redactor
                 _log.exchange(attempt, response, self._now() - started, retries, config.log_bodies)
                 if not rediscovered and self._may_rediscover(response):
                     rediscovered = True
