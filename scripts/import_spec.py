@@ -2,16 +2,23 @@
 """Import ConnectWise's published OpenAPI document into ``openapi/connectwise-manage.json``.
 
 ConnectWise publishes one huge document (often "All.json", every module) whose quirks make
-openapi-python-client drop models with only a warning. This script selects the modules we
-support and applies a fixed list of normalisation rules, each a small named function that takes
-and returns the document (tested one by one in ``tests/unit/test_import_spec.py``):
+openapi-python-client drop models or produce wrong or unguessable code. The document the
+description comes from is kept in the repository (``openapi/upstream/``, recorded in
+``openapi/SOURCE.lock``). This script selects the paths ``openapi/selection.txt`` names and
+applies a fixed list of normalisation rules, each a small named function that takes and returns
+the document (tested one by one in ``tests/scripts/test_import_spec.py``):
 
-``select_paths``                keep ``/service/*``, ``/company/*``, ``/system/callbacks*``,
-                                ``/system/info``; drop every other path.
+``unglue_placeholders``         ``types{id}/copy`` → ``types/{id}/copy``; ``{id}{id}`` → ``{id}``.
+``merge_path_variants``         ``/forecast/`` and ``/forecast``, ``/AllowedFileTypes`` and
+                                ``/allowedfiletypes``: one path each (most used spelling wins).
+``select_paths``                keep the paths the selection names; drop every other path.
 ``fix_path_parameters``         a ``path`` parameter with no placeholder in its path becomes an
                                 optional query parameter (ConnectWise ships such errors).
 ``drop_client_id_header``       the ``clientId`` header parameter goes: the client sends it once.
 ``drop_parameter_defaults``     no default on ``page``/``pageSize``/...: nothing sent implicitly.
+``fix_count_responses``         a ``GET …/count`` declared to return a record answers ``Count``.
+``guessable_names``             acronym plurals in tags and operationIds (``SLAs``, ``KPIs``)
+                                become words (``Slas``): ``api/slas/``, ``get_service_slas``.
 ``share_info_schema``           every inline ``_info`` object becomes ``#/.../RecordInfo``.
 ``rename_dotted_schemas``       ``Company.Configuration`` → ``CompanyConfiguration``; refs follow.
 ``loosen_free_form_objects``    ``{"type": "object"}`` with no properties is any JSON value
@@ -27,34 +34,50 @@ Enums stay open through the generator templates in ``openapi/templates`` (an unk
 parses and round-trips), not here. Errors: the ``ErrorResponse`` schema is added as a component
 but not attached to operations; mapping statuses to exceptions is the facade's job.
 
-A document that cannot be imported (no kept path, a dangling ``$ref``, a schema-name collision)
+A document that cannot be imported (a selection pattern matching nothing, a dangling ``$ref``,
+a schema-name or generated-name collision, two spellings of a path both defining one method)
 fails loudly with exit status 1; the generator runs with ``--fail-on-warning`` so any quirk the
 rules do not know stops ``scripts/regenerate.py`` as well.
 
-Usage: ``scripts/import_spec.py INPUT [--output openapi/connectwise-manage.json]``
+Usage::
+
+    scripts/import_spec.py [INPUT] [--select PATTERN ...] [--output PATH]
+    scripts/import_spec.py --check
+
+Without ``INPUT`` the upstream document recorded in ``SOURCE.lock`` is imported again. An
+``INPUT`` outside ``openapi/upstream/`` is copied there byte for byte first (and a previous
+upstream document removed), so the repository always holds the document it was imported from.
+``--check`` re-runs the recorded import in memory and exits 1, listing the differences, when
+``openapi/connectwise-manage.json`` or ``SOURCE.lock`` do not match it.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import difflib
+import fnmatch
 import hashlib
 import json
 import re
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = ROOT / "openapi" / "connectwise-manage.json"
-LOCK_FILE = ROOT / "openapi" / "SOURCE.lock"
+OPENAPI = ROOT / "openapi"
+DEFAULT_OUTPUT = OPENAPI / "connectwise-manage.json"
+LOCK_FILE = OPENAPI / "SOURCE.lock"
+SELECTION_FILE = OPENAPI / "selection.txt"
+UPSTREAM_DIR = OPENAPI / "upstream"
 
 SCHEMA_PREFIX = "#/components/schemas/"
 INFO_SCHEMA = "RecordInfo"
+COUNT_SCHEMA = "Count"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-KEPT_PREFIXES = ("/service/", "/company/", "/system/callbacks")
-KEPT_EXACT = ("/system/info",)
 
 Document = dict[str, Any]
 Rule = Callable[[Document], Document]
@@ -119,19 +142,148 @@ def _valid_class_name(name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
+def generator_snake_case(value: str) -> str:
+    """The module/function name openapi-python-client derives from a tag or operationId.
+
+    The same algorithm as the generator's ``strings.snake_case`` (pinned version), kept here so
+    the import can predict generated names without importing the generator.
+    """
+    value = "".join(c for c in value if c.isidentifier() or c.isdecimal() or c in ". _-")
+    if any(c.isupper() for c in value):
+        value = " ".join(re.split("([A-Z]?[a-z]+)", value))
+    return "_".join(re.findall(r"[^. _\-]+", value)).lower()
+
+
+def _move_path(paths: dict[str, Any], old: str, new: str) -> None:
+    """Move ``paths[old]`` to ``paths[new]``, merging into an existing item without overlap."""
+    item = paths.pop(old)
+    target = paths.setdefault(new, {})
+    for key, value in item.items():
+        if key in target and target[key] != value:
+            what = key.upper() if key in HTTP_METHODS else repr(key)
+            raise ImportError_(f"{old!r} and {new!r} are one path but both define {what}")
+        target[key] = value
+
+
+# -- selection -------------------------------------------------------------------------------
+
+
+def parse_selection(text: str) -> list[str]:
+    """The patterns of a selection file: one a line, ``#`` comments and blank lines dropped."""
+    patterns = []
+    for line in text.splitlines():
+        pattern = line.split("#", 1)[0].strip()
+        if pattern:
+            patterns.append(pattern)
+    return patterns
+
+
+def _matcher(pattern: str) -> Callable[[str], bool]:
+    if pattern.startswith("re:"):
+        try:
+            regex = re.compile(pattern[3:])
+        except re.error as exc:
+            raise ImportError_(
+                f"selection pattern {pattern!r} is not a valid regex: {exc}"
+            ) from exc
+        return lambda path: regex.fullmatch(path) is not None
+    return lambda path: fnmatch.fnmatchcase(path, pattern)
+
+
+def selected(paths: Iterable[str], patterns: Sequence[str]) -> set[str]:
+    """The paths that some keeping pattern matches and no ``!`` pattern drops.
+
+    Raises ``ImportError_`` when there is no keeping pattern or a pattern matches no path (a
+    typo would otherwise silently select nothing).
+    """
+    paths = list(paths)
+    keep = [p for p in patterns if not p.startswith("!")]
+    drop = [p[1:] for p in patterns if p.startswith("!")]
+    if not keep:
+        raise ImportError_("the selection keeps nothing (no pattern without '!')")
+    chosen: set[str] = set()
+    for pattern in [*keep, *drop]:
+        hits = {path for path in paths if _matcher(pattern)(path)}
+        if not hits:
+            raise ImportError_(f"selection pattern {pattern!r} matches no path of the document")
+        if pattern in keep:
+            chosen |= hits
+    for pattern in drop:
+        chosen = {path for path in chosen if not _matcher(pattern)(path)}
+    return chosen
+
+
+def default_selection() -> list[str]:
+    """The patterns of the checked-in ``openapi/selection.txt``."""
+    return parse_selection(SELECTION_FILE.read_text())
+
+
 # -- rules -----------------------------------------------------------------------------------
 
 
-def select_paths(doc: Document) -> Document:
-    """Keep the Service and Company modules, callbacks and system info; drop every other path."""
-    kept = {
-        path: item
-        for path, item in doc.get("paths", {}).items()
-        if path.startswith(KEPT_PREFIXES) or path in KEPT_EXACT
-    }
-    if not kept:
-        raise ImportError_("no Service, Company or /system/callbacks path in the document")
-    doc["paths"] = kept
+def _unglued(path: str) -> str:
+    path = re.sub(r"(\{[^}]+\})\1", r"\1", path)
+    return re.sub(r"(?<=[^/])\{", "/{", path)
+
+
+def unglue_placeholders(doc: Document) -> Document:
+    """Give a placeholder glued to the segment before it its own segment.
+
+    ConnectWise lists ``/finance/agreements/types{id}/copy`` (the route is
+    ``types/{id}/copy``) and ``/procurement/catalog/{parentId}/vendors/{id}{id}`` (a doubled
+    placeholder, the route is ``vendors/{id}``). Left alone, the client would send
+    ``types5/copy``, and the generator refuses the doubled placeholder.
+    """
+    paths = doc.get("paths", {})
+    for path in [p for p in paths if _unglued(p) != p]:
+        _move_path(paths, path, _unglued(path))
+    return doc
+
+
+def path_renames(paths: Iterable[str]) -> dict[str, str]:
+    """How ``merge_path_variants`` respells paths: ``{old: canonical}`` for each changed one.
+
+    Paths that differ only in a trailing slash or in letter case are one route for ConnectWise
+    (its routing ignores both). The canonical spelling has no trailing slash and is the one most
+    paths of the document share as a prefix (``/system/allowedfiletypes/count`` makes
+    ``/system/allowedfiletypes`` win over ``/system/AllowedFileTypes/``); ties go to the
+    spelling that sorts first.
+    """
+    paths = list(paths)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for path in paths:
+        groups[path.rstrip("/").lower() or "/"].add(path)
+
+    def score(spelling: str) -> int:
+        return sum(1 for p in paths if p.rstrip("/") == spelling or p.startswith(spelling + "/"))
+
+    renames: dict[str, str] = {}
+    for members in groups.values():
+        spellings = {p.rstrip("/") or "/" for p in members}
+        if len({tuple(re.findall(r"{[^}]*}", s)) for s in spellings}) > 1:
+            raise ImportError_(f"paths {sorted(members)} differ in placeholder names")
+        canonical = sorted(spellings, key=lambda s: (-score(s), s))[0]
+        renames.update({p: canonical for p in members if p != canonical})
+    return renames
+
+
+def merge_path_variants(doc: Document) -> Document:
+    """Merge trailing-slash and case variants of a path into one spelling (``path_renames``).
+
+    Two spellings defining the same method fail the import.
+    """
+    paths = doc.get("paths", {})
+    for old, new in sorted(path_renames(paths).items()):
+        _move_path(paths, old, new)
+    return doc
+
+
+def select_paths(doc: Document, patterns: Sequence[str] | None = None) -> Document:
+    """Keep the paths the selection names (``openapi/selection.txt`` unless ``patterns``)."""
+    patterns = default_selection() if patterns is None else patterns
+    paths = doc.get("paths", {})
+    keep = selected(paths, patterns)
+    doc["paths"] = {path: item for path, item in paths.items() if path in keep}
     return doc
 
 
@@ -167,6 +319,90 @@ def drop_parameter_defaults(doc: Document) -> Document:
     for _path, _method, op in _operations(doc):
         for param in op.get("parameters", []):
             param.get("schema", {}).pop("default", None)
+    return doc
+
+
+def _is_record_schema(schema: dict[str, Any]) -> bool:
+    if schema.get("type") == "array":
+        return True
+    return "$ref" in schema and schema["$ref"] != SCHEMA_PREFIX + COUNT_SCHEMA
+
+
+def fix_count_responses(doc: Document) -> Document:
+    """A ``GET …/count`` that the document says returns a record (or a list) returns ``Count``.
+
+    ConnectWise's count endpoints answer ``{"count": n}``; a few are declared with the record
+    schema of their collection (``/sales/opportunities/{parentId}/notes/count``), so the client
+    would parse a count as a note. Free-form ``{"type": "object"}`` answers are left alone.
+    """
+    count_ref = {"$ref": SCHEMA_PREFIX + COUNT_SCHEMA}
+    fixed = 0
+    for path, method, op in _operations(doc):
+        if method != "get" or not path.endswith("/count"):
+            continue
+        for status, response in op.get("responses", {}).items():
+            for media in response.get("content", {}).values() if status.startswith("2") else ():
+                if _is_record_schema(media.get("schema", {})):
+                    media["schema"] = dict(count_ref)
+                    fixed += 1
+    if fixed and COUNT_SCHEMA not in _schemas(doc):
+        _schemas(doc)[COUNT_SCHEMA] = {
+            "type": "object",
+            "properties": {"count": {"type": "integer", "format": "int32"}},
+        }
+    return doc
+
+
+ACRONYM_PLURAL = re.compile(r"([A-Z]{2,})s(?![a-z])")
+
+
+def guessable_name(name: str) -> str:
+    """``SLAs`` → ``Slas``, ``getServiceSLAsById`` → ``getServiceSlasById``.
+
+    The generator splits ``SLAs`` into ``SL`` + ``As`` (``sl_as``); as ``Slas`` it becomes
+    ``slas``, the name a user types. Other names are returned unchanged.
+    """
+    return ACRONYM_PLURAL.sub(lambda m: m[1][0] + m[1][1:].lower() + "s", name)
+
+
+def _check_renames(kind: str, names: Iterable[str]) -> dict[str, str]:
+    """``{old: new}`` for names ``guessable_name`` changes; fails if two generated names merge."""
+    names = set(names)
+    renames = {n: guessable_name(n) for n in names if guessable_name(n) != n}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        owners[generator_snake_case(renames.get(name, name))].add(name)
+    for snake, group in owners.items():
+        before = {generator_snake_case(n) for n in group}
+        if len(group) > 1 and (len(before) > 1 or group & set(renames)):
+            raise ImportError_(
+                f"renaming {kind}s {sorted(group)} would give them one generated name {snake!r}"
+            )
+    return renames
+
+
+def guessable_names(doc: Document) -> Document:
+    """Rewrite tags and operationIds so the generated package and function names are guessable.
+
+    Acronym plurals (``SLAs``, ``KPIs``, ``CIs``, ``URLs``) become words (``guessable_name``):
+    ``api/slas/get_service_slas.py`` instead of ``api/sl_as/get_service_sl_as.py``. Fails if a
+    rename would give two tags (or two operations) the same generated name.
+    """
+    ops = [op for _path, _method, op in _operations(doc)]
+    tags = {t for op in ops for t in op.get("tags", [])} | {
+        t["name"] for t in doc.get("tags", []) if "name" in t
+    }
+    tag_renames = _check_renames("tag", tags)
+    id_renames = _check_renames(
+        "operationId", [op["operationId"] for op in ops if "operationId" in op]
+    )
+    for op in ops:
+        if "tags" in op:
+            op["tags"] = [tag_renames.get(t, t) for t in op["tags"]]
+        if op.get("operationId") in id_renames:
+            op["operationId"] = id_renames[op["operationId"]]
+    for tag in doc.get("tags", []):
+        tag["name"] = tag_renames.get(tag.get("name"), tag.get("name"))
     return doc
 
 
@@ -335,10 +571,14 @@ def tolerate_responses(doc: Document) -> Document:
 
 
 RULES: tuple[Rule, ...] = (
+    unglue_placeholders,
+    merge_path_variants,
     select_paths,
     fix_path_parameters,
     drop_client_id_header,
     drop_parameter_defaults,
+    fix_count_responses,
+    guessable_names,
     share_info_schema,
     rename_dotted_schemas,
     loosen_free_form_objects,
@@ -349,11 +589,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def normalise(source: Document) -> Document:
-    """Apply every rule, in order, to a copy of ``source``."""
+def normalise(source: Document, patterns: Sequence[str] | None = None) -> Document:
+    """Apply every rule, in order, to a copy of ``source``.
+
+    ``patterns`` is the selection (``openapi/selection.txt`` when ``None``).
+    """
     doc = copy.deepcopy(source)
     for rule in RULES:
-        doc = rule(doc)
+        doc = select_paths(doc, patterns) if rule is select_paths else rule(doc)
     return doc
 
 
@@ -379,40 +622,154 @@ def tool_versions() -> dict[str, str]:
     return found
 
 
-def write_lock(input_path: Path, raw: bytes, doc: Document, output_text: str) -> None:
-    """Record provenance: input name, API version, both hashes, tool versions."""
-    lock = {
-        "input": input_path.name,
-        "input_sha256": _sha256(raw),
-        "api_version": doc.get("info", {}).get("version", "unknown"),
-        "output": "connectwise-manage.json",
-        "output_sha256": _sha256(output_text.encode()),
-        "tools": tool_versions(),
+def _counts(doc: Document) -> dict[str, int]:
+    return {
         "paths": len(doc.get("paths", {})),
         "operations": sum(1 for _ in _operations(doc)),
-        "schemas": len(_schemas(doc)),
+        "schemas": len(doc.get("components", {}).get("schemas", {})),
     }
-    LOCK_FILE.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n")
+
+
+def _rel(path: Path) -> str:
+    """``path`` relative to the repository root (as given when it lies outside)."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def lock_text(
+    input_path: Path, raw: bytes, source: Document, extra: Sequence[str], output_text: str
+) -> str:
+    """The ``SOURCE.lock`` for an import: input, selection, output, tool versions, counts."""
+    doc = json.loads(output_text)
+    lock = {
+        "input": _rel(input_path),
+        "input_sha256": _sha256(raw),
+        "input_bytes": len(raw),
+        "input_counts": _counts(source),
+        "api_version": source.get("info", {}).get("version", "unknown"),
+        "selection": _rel(SELECTION_FILE),
+        "selection_sha256": _sha256(SELECTION_FILE.read_bytes()),
+        "select": list(extra),
+        "output": _rel(DEFAULT_OUTPUT),
+        "output_sha256": _sha256(output_text.encode()),
+        "tools": tool_versions(),
+        **_counts(doc),
+    }
+    return json.dumps(lock, indent=2, sort_keys=True) + "\n"
+
+
+def run_import(
+    input_path: Path, extra: Sequence[str], record_as: Path | None = None
+) -> tuple[str, str]:
+    """Import ``input_path`` with the selection file plus ``extra``: (description, lock) text.
+
+    The lock names ``record_as`` (where the input will be kept) when given.
+    """
+    raw = input_path.read_bytes()
+    source = json.loads(raw)
+    text = dump(normalise(source, [*default_selection(), *extra]))
+    return text, lock_text(record_as or input_path, raw, source, extra, text)
+
+
+def read_lock() -> dict[str, Any]:
+    """The recorded ``SOURCE.lock``; raises ``ImportError_`` when it is missing or unreadable."""
+    try:
+        lock: dict[str, Any] = json.loads(LOCK_FILE.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ImportError_(f"cannot read {LOCK_FILE}: {exc}") from exc
+    return lock
+
+
+def _kept_path(input_path: Path) -> Path:
+    """Where the repository keeps ``input_path``: ``openapi/upstream/<its name>``."""
+    return UPSTREAM_DIR.resolve() / input_path.name
+
+
+def _keep_in_repo(input_path: Path) -> None:
+    """Copy an input from outside ``openapi/upstream/`` there; remove superseded documents."""
+    kept = _kept_path(input_path)
+    if input_path.resolve() == kept:
+        return
+    UPSTREAM_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(input_path, kept)
+    for old in sorted(UPSTREAM_DIR.glob("*.json")):
+        if old != kept:
+            old.unlink()
+            print(f"removed superseded {_rel(old)} (git history keeps it)")
+    print(f"copied {input_path} to {_rel(kept)}")
+
+
+def check() -> list[str]:
+    """Differences between the checked-in files and a fresh import of the recorded input."""
+    lock = read_lock()
+    input_path = ROOT / str(lock.get("input", ""))
+    if not input_path.is_file():
+        return [f"the upstream document {lock.get('input')!r} named in SOURCE.lock is missing"]
+    text, new_lock = run_import(input_path, list(lock.get("select", [])))
+    report: list[str] = []
+    have = DEFAULT_OUTPUT.read_text() if DEFAULT_OUTPUT.is_file() else ""
+    if have != text:
+        diff = list(
+            difflib.unified_diff(
+                have.splitlines(), text.splitlines(), _rel(DEFAULT_OUTPUT), "re-imported", n=1
+            )
+        )
+        report.append(f"{_rel(DEFAULT_OUTPUT)} differs from the import ({len(diff)} diff lines):")
+        report += ["    " + line.rstrip("\n") for line in diff[:40]]
+    old, new = lock, json.loads(new_lock)
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            report.append(
+                f"SOURCE.lock {key}: recorded {old.get(key)!r}, import gives {new.get(key)!r}"
+            )
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("input", type=Path, help="ConnectWise's OpenAPI document (JSON)")
+    parser.add_argument(
+        "input", type=Path, nargs="?", help="ConnectWise's document (default: SOURCE.lock's input)"
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=None,
+        metavar="PATTERN",
+        help="keep these paths as well (repeatable; same syntax as openapi/selection.txt)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--check", action="store_true", help="fail if the description or SOURCE.lock is stale"
+    )
     args = parser.parse_args(argv)
-    raw = args.input.read_bytes()
     try:
-        doc = normalise(json.loads(raw))
-    except (ImportError_, json.JSONDecodeError) as exc:
-        print(f"import_spec: {args.input}: {exc}", file=sys.stderr)
+        if args.check:
+            report = check()
+            if report:
+                print("import_spec: openapi/ is stale; run `make import-spec`:", file=sys.stderr)
+                print("\n".join(report), file=sys.stderr)
+                return 1
+            print(f"{_rel(DEFAULT_OUTPUT)} and SOURCE.lock match the recorded import")
+            return 0
+        lock = read_lock() if args.input is None or LOCK_FILE.is_file() else {}
+        input_path = args.input or ROOT / str(lock.get("input", ""))
+        extra = args.select if args.select is not None else list(lock.get("select", []))
+        default_output = args.output.resolve() == DEFAULT_OUTPUT
+        record_as = _kept_path(input_path) if default_output else None
+        text, lock_out = run_import(input_path, extra, record_as)
+        if default_output:
+            _keep_in_repo(input_path)
+    except (ImportError_, json.JSONDecodeError, OSError) as exc:
+        print(f"import_spec: {exc}", file=sys.stderr)
         return 1
-    text = dump(doc)
     args.output.write_text(text)
-    if args.output.resolve() == DEFAULT_OUTPUT:
-        write_lock(args.input, raw, doc, text)
-    ops = sum(1 for _ in _operations(doc))
-    print(f"wrote {args.output}: {len(doc['paths'])} paths, {ops} operations")
+    if default_output:
+        LOCK_FILE.write_text(lock_out)
+    counts = _counts(json.loads(text))
+    print(f"wrote {args.output}: {counts['paths']} paths, {counts['operations']} operations")
     return 0
 
 
