@@ -6,7 +6,8 @@ operations added and removed, the parameters each kept operation gained or lost,
 the properties added, removed or retyped, and the enum values added or removed — both on inline
 enums (``Ticket.severity``, as ConnectWise publishes them) and on named enum schemas
 (``TicketSeverity``, as ``scripts/import_spec.py`` writes them). This is what a maintainer
-reads before merging a bump (``openapi/README.md``). Exit status: 0 when nothing changed, 1 when something did, 2 on bad input.
+reads before merging a bump (``openapi/README.md``). Exit status: 0 when nothing changed,
+1 when something did, 2 on bad input.
 """
 
 from __future__ import annotations
