@@ -201,15 +201,17 @@ def selected(paths: Iterable[str], patterns: Sequence[str]) -> set[str]:
     drop = [p[1:] for p in patterns if p.startswith("!")]
     if not keep:
         raise ImportError_("the selection keeps nothing (no pattern without '!')")
-    chosen: set[str] = set()
-    for pattern in [*keep, *drop]:
-        hits = {path for path in paths if _matcher(pattern)(path)}
-        if not hits:
+
+    def hits(pattern: str) -> set[str]:
+        match = _matcher(pattern)
+        found = {path for path in paths if match(path)}
+        if not found:
             raise ImportError_(f"selection pattern {pattern!r} matches no path of the document")
-        if pattern in keep:
-            chosen |= hits
+        return found
+
+    chosen = set().union(*(hits(pattern) for pattern in keep))
     for pattern in drop:
-        chosen = {path for path in chosen if not _matcher(pattern)(path)}
+        chosen -= hits(pattern)
     return chosen
 
 

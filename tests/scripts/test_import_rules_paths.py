@@ -247,3 +247,14 @@ def test_guessable_names_tolerates_collisions_it_did_not_cause() -> None:
         {"/a": ops("get", op_id="A", tags=["Tag-A"]), "/b": ops("get", op_id="B", tags=["TagA"])}
     )
     assert imp.guessable_names(json.loads(json.dumps(doc))) == doc
+
+
+def test_the_whole_upstream_document_imports_with_every_path_selected() -> None:
+    """A user who selects more (up to everything) meets no quirk the rules do not handle."""
+    lock = imp.read_lock()
+    doc = imp.normalise(json.loads((ROOT / lock["input"]).read_bytes()), ["*"])
+    assert sum(1 for _ in imp._operations(doc)) == lock["input_counts"]["operations"]
+    assert not [p for p in doc["paths"] if p.endswith("/") or "}{" in p or "s{" in p]
+    snakes = [imp.generator_snake_case(op["operationId"]) for _p, _m, op in imp._operations(doc)]
+    assert len(set(snakes)) == len(snakes)
+    assert "get_service_slas" in snakes and "get_system_kpis" in snakes
