@@ -4,16 +4,17 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv test lint typecheck regen-check unasync-check unit demo bench regenerate unasync import-spec record clean
+.PHONY: help venv test lint typecheck import-check regen-check unasync-check unit demo bench regenerate unasync import-spec record dist clean
 
 help:
 	@echo "make test        create .venv, install, lint, type-check, drift-check, run the tests"
 	@echo "make demo        run the complete workflow against the bundled simulator"
 	@echo "make bench       run the benchmarks (prints one table)"
-	@echo "make import-spec re-import openapi/ from ../shared/cw-api (or SPEC=path)"
+	@echo "make import-spec re-import openapi/ from openapi/upstream (or SPEC=path, e.g. a new All.json)"
 	@echo "make regenerate  rebuild generated/cw_manage_client from openapi/"
 	@echo "make unasync     write the blocking client (cw_facade/_sync) from cw_facade/_async"
 	@echo "make record      re-record the replay cassettes against the simulator"
+	@echo "make dist        build the wheel into dist/ (pip install dist/cw_facade-*.whl)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "cw-facade needs Python 3.11+"'
@@ -31,6 +32,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy --strict cw_facade scripts
 
+import-check: $(STAMP)
+	$(PY) scripts/import_spec.py --check
+
 regen-check: $(STAMP)
 	$(PY) scripts/regenerate.py --check
 
@@ -40,7 +44,7 @@ unasync-check: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest -q
 
-test: lint typecheck regen-check unasync-check unit
+test: lint typecheck import-check regen-check unasync-check unit
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
@@ -48,7 +52,8 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/bench.py
 
-SPEC ?= ../shared/cw-api/manage-2025.8-service-company.json
+# Empty SPEC: the upstream document SOURCE.lock records (kept in openapi/upstream/).
+SPEC ?=
 import-spec: $(STAMP)
 	$(PY) scripts/import_spec.py $(SPEC)
 
@@ -61,5 +66,9 @@ unasync: $(STAMP)
 record: $(STAMP)
 	$(PY) scripts/record_cassettes.py
 
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf dist $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -2,16 +2,23 @@
 """Import ConnectWise's published OpenAPI document into ``openapi/connectwise-manage.json``.
 
 ConnectWise publishes one huge document (often "All.json", every module) whose quirks make
-openapi-python-client drop models with only a warning. This script selects the modules we
-support and applies a fixed list of normalisation rules, each a small named function that takes
-and returns the document (tested one by one in ``tests/unit/test_import_spec.py``):
+openapi-python-client drop models or produce wrong or unguessable code. The document the
+description comes from is kept in the repository (``openapi/upstream/``, recorded in
+``openapi/SOURCE.lock``). This script selects the paths ``openapi/selection.txt`` names and
+applies a fixed list of normalisation rules, each a small named function that takes and returns
+the document (tested one by one in ``tests/scripts/test_import_spec.py``):
 
-``select_paths``                keep ``/service/*``, ``/company/*``, ``/system/callbacks*``,
-                                ``/system/info``; drop every other path.
+``unglue_placeholders``         ``types{id}/copy`` → ``types/{id}/copy``; ``{id}{id}`` → ``{id}``.
+``merge_path_variants``         ``/forecast/`` and ``/forecast``, ``/AllowedFileTypes`` and
+                                ``/allowedfiletypes``: one path each (most used spelling wins).
+``select_paths``                keep the paths the selection names; drop every other path.
 ``fix_path_parameters``         a ``path`` parameter with no placeholder in its path becomes an
                                 optional query parameter (ConnectWise ships such errors).
 ``drop_client_id_header``       the ``clientId`` header parameter goes: the client sends it once.
 ``drop_parameter_defaults``     no default on ``page``/``pageSize``/...: nothing sent implicitly.
+``fix_count_responses``         a ``GET …/count`` declared to return a record answers ``Count``.
+``guessable_names``             acronym plurals in tags and operationIds (``SLAs``, ``KPIs``)
+                                become words (``Slas``): ``api/slas/``, ``get_service_slas``.
 ``share_info_schema``           every inline ``_info`` object becomes ``#/.../RecordInfo``.
 ``rename_dotted_schemas``       ``Company.Configuration`` → ``CompanyConfiguration``; refs follow.
 ``loosen_free_form_objects``    ``{"type": "object"}`` with no properties is any JSON value
@@ -27,111 +34,109 @@ Enums stay open through the generator templates in ``openapi/templates`` (an unk
 parses and round-trips), not here. Errors: the ``ErrorResponse`` schema is added as a component
 but not attached to operations; mapping statuses to exceptions is the facade's job.
 
-A document that cannot be imported (no kept path, a dangling ``$ref``, a schema-name collision)
+A document that cannot be imported (a selection pattern matching nothing, a dangling ``$ref``,
+a schema-name or generated-name collision, two spellings of a path both defining one method)
 fails loudly with exit status 1; the generator runs with ``--fail-on-warning`` so any quirk the
 rules do not know stops ``scripts/regenerate.py`` as well.
 
-Usage: ``scripts/import_spec.py INPUT [--output openapi/connectwise-manage.json]``
+Usage::
+
+    scripts/import_spec.py [INPUT] [--select PATTERN ...] [--output PATH]
+    scripts/import_spec.py --check
+
+Without ``INPUT`` the upstream document recorded in ``SOURCE.lock`` is imported again. An
+``INPUT`` outside ``openapi/upstream/`` is copied there byte for byte first (and a previous
+upstream document removed), so the repository always holds the document it was imported from.
+``--check`` re-runs the recorded import in memory and exits 1, listing the differences, when
+``openapi/connectwise-manage.json`` or ``SOURCE.lock`` do not match it.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import difflib
 import hashlib
 import json
 import re
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from _import_common import (
+    COUNT_SCHEMA,
+    HTTP_METHODS,
+    INFO_SCHEMA,
+    SCHEMA_PREFIX,
+    Document,
+    ImportError_,
+    Rule,
+    _operations,
+    _reachable,
+    _refs,
+    _schemas,
+    _valid_class_name,
+    _walk,
+)
+from _import_paths import (
+    ACRONYM_PLURAL,
+    fix_count_responses,
+    generator_snake_case,
+    guessable_name,
+    guessable_names,
+    merge_path_variants,
+    parse_selection,
+    path_renames,
+    selected,
+    unglue_placeholders,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = ROOT / "openapi" / "connectwise-manage.json"
-LOCK_FILE = ROOT / "openapi" / "SOURCE.lock"
+OPENAPI = ROOT / "openapi"
+DEFAULT_OUTPUT = OPENAPI / "connectwise-manage.json"
+LOCK_FILE = OPENAPI / "SOURCE.lock"
+SELECTION_FILE = OPENAPI / "selection.txt"
+UPSTREAM_DIR = OPENAPI / "upstream"
 
-SCHEMA_PREFIX = "#/components/schemas/"
-INFO_SCHEMA = "RecordInfo"
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-KEPT_PREFIXES = ("/service/", "/company/", "/system/callbacks")
-KEPT_EXACT = ("/system/info",)
-
-Document = dict[str, Any]
-Rule = Callable[[Document], Document]
-
-
-class ImportError_(Exception):
-    """The input document cannot be imported; the message says why."""
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _schemas(doc: Document) -> dict[str, Any]:
-    schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
-    return schemas
-
-
-def _operations(doc: Document) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for path, item in doc.get("paths", {}).items():
-        for method in HTTP_METHODS:
-            if method in item:
-                yield path, method, item[method]
+# Names the rules share or that live in the helper modules, re-exported so one import reaches
+# every rule (the tests and the docstring above use this module only).
+__all__ = [
+    "ACRONYM_PLURAL",
+    "COUNT_SCHEMA",
+    "HTTP_METHODS",
+    "INFO_SCHEMA",
+    "SCHEMA_PREFIX",
+    "Document",
+    "ImportError_",
+    "Rule",
+    "fix_count_responses",
+    "generator_snake_case",
+    "guessable_name",
+    "guessable_names",
+    "merge_path_variants",
+    "parse_selection",
+    "path_renames",
+    "selected",
+    "unglue_placeholders",
+]
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    """Every dict below ``node``, depth first."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            yield current
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-
-
-def _refs(node: Any) -> set[str]:
-    return {
-        d["$ref"][len(SCHEMA_PREFIX) :]
-        for d in _walk(node)
-        if isinstance(d.get("$ref"), str) and d["$ref"].startswith(SCHEMA_PREFIX)
-    }
-
-
-def _reachable(doc: Document, roots: set[str]) -> set[str]:
-    schemas = _schemas(doc)
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        if name not in schemas:
-            raise ImportError_(f"dangling reference to schema {name!r}")
-        seen.add(name)
-        todo.extend(_refs(schemas[name]) - seen)
-    return seen
-
-
-def _valid_class_name(name: str) -> str:
-    parts = re.split(r"[^0-9A-Za-z]+", name)
-    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+def default_selection() -> list[str]:
+    """The patterns of the checked-in ``openapi/selection.txt``."""
+    return parse_selection(SELECTION_FILE.read_text())
 
 
 # -- rules -----------------------------------------------------------------------------------
 
 
-def select_paths(doc: Document) -> Document:
-    """Keep the Service and Company modules, callbacks and system info; drop every other path."""
-    kept = {
-        path: item
-        for path, item in doc.get("paths", {}).items()
-        if path.startswith(KEPT_PREFIXES) or path in KEPT_EXACT
-    }
-    if not kept:
-        raise ImportError_("no Service, Company or /system/callbacks path in the document")
-    doc["paths"] = kept
+def select_paths(doc: Document, patterns: Sequence[str] | None = None) -> Document:
+    """Keep the paths the selection names (``openapi/selection.txt`` unless ``patterns``)."""
+    patterns = default_selection() if patterns is None else patterns
+    paths = doc.get("paths", {})
+    keep = selected(paths, patterns)
+    doc["paths"] = {path: item for path, item in paths.items() if path in keep}
     return doc
 
 
@@ -335,10 +340,14 @@ def tolerate_responses(doc: Document) -> Document:
 
 
 RULES: tuple[Rule, ...] = (
+    unglue_placeholders,
+    merge_path_variants,
     select_paths,
     fix_path_parameters,
     drop_client_id_header,
     drop_parameter_defaults,
+    fix_count_responses,
+    guessable_names,
     share_info_schema,
     rename_dotted_schemas,
     loosen_free_form_objects,
@@ -349,11 +358,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def normalise(source: Document) -> Document:
-    """Apply every rule, in order, to a copy of ``source``."""
+def normalise(source: Document, patterns: Sequence[str] | None = None) -> Document:
+    """Apply every rule, in order, to a copy of ``source``.
+
+    ``patterns`` is the selection (``openapi/selection.txt`` when ``None``).
+    """
     doc = copy.deepcopy(source)
     for rule in RULES:
-        doc = rule(doc)
+        doc = select_paths(doc, patterns) if rule is select_paths else rule(doc)
     return doc
 
 
@@ -379,40 +391,154 @@ def tool_versions() -> dict[str, str]:
     return found
 
 
-def write_lock(input_path: Path, raw: bytes, doc: Document, output_text: str) -> None:
-    """Record provenance: input name, API version, both hashes, tool versions."""
-    lock = {
-        "input": input_path.name,
-        "input_sha256": _sha256(raw),
-        "api_version": doc.get("info", {}).get("version", "unknown"),
-        "output": "connectwise-manage.json",
-        "output_sha256": _sha256(output_text.encode()),
-        "tools": tool_versions(),
+def _counts(doc: Document) -> dict[str, int]:
+    return {
         "paths": len(doc.get("paths", {})),
         "operations": sum(1 for _ in _operations(doc)),
-        "schemas": len(_schemas(doc)),
+        "schemas": len(doc.get("components", {}).get("schemas", {})),
     }
-    LOCK_FILE.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n")
+
+
+def _rel(path: Path) -> str:
+    """``path`` relative to the repository root (as given when it lies outside)."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def lock_text(
+    input_path: Path, raw: bytes, source: Document, extra: Sequence[str], output_text: str
+) -> str:
+    """The ``SOURCE.lock`` for an import: input, selection, output, tool versions, counts."""
+    doc = json.loads(output_text)
+    lock = {
+        "input": _rel(input_path),
+        "input_sha256": _sha256(raw),
+        "input_bytes": len(raw),
+        "input_counts": _counts(source),
+        "api_version": source.get("info", {}).get("version", "unknown"),
+        "selection": _rel(SELECTION_FILE),
+        "selection_sha256": _sha256(SELECTION_FILE.read_bytes()),
+        "select": list(extra),
+        "output": _rel(DEFAULT_OUTPUT),
+        "output_sha256": _sha256(output_text.encode()),
+        "tools": tool_versions(),
+        **_counts(doc),
+    }
+    return json.dumps(lock, indent=2, sort_keys=True) + "\n"
+
+
+def run_import(
+    input_path: Path, extra: Sequence[str], record_as: Path | None = None
+) -> tuple[str, str]:
+    """Import ``input_path`` with the selection file plus ``extra``: (description, lock) text.
+
+    The lock names ``record_as`` (where the input will be kept) when given.
+    """
+    raw = input_path.read_bytes()
+    source = json.loads(raw)
+    text = dump(normalise(source, [*default_selection(), *extra]))
+    return text, lock_text(record_as or input_path, raw, source, extra, text)
+
+
+def read_lock() -> dict[str, Any]:
+    """The recorded ``SOURCE.lock``; raises ``ImportError_`` when it is missing or unreadable."""
+    try:
+        lock: dict[str, Any] = json.loads(LOCK_FILE.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ImportError_(f"cannot read {LOCK_FILE}: {exc}") from exc
+    return lock
+
+
+def _kept_path(input_path: Path) -> Path:
+    """Where the repository keeps ``input_path``: ``openapi/upstream/<its name>``."""
+    return UPSTREAM_DIR.resolve() / input_path.name
+
+
+def _keep_in_repo(input_path: Path) -> None:
+    """Copy an input from outside ``openapi/upstream/`` there; remove superseded documents."""
+    kept = _kept_path(input_path)
+    if input_path.resolve() == kept:
+        return
+    UPSTREAM_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(input_path, kept)
+    for old in sorted(UPSTREAM_DIR.glob("*.json")):
+        if old != kept:
+            old.unlink()
+            print(f"removed superseded {_rel(old)} (git history keeps it)")
+    print(f"copied {input_path} to {_rel(kept)}")
+
+
+def check() -> list[str]:
+    """Differences between the checked-in files and a fresh import of the recorded input."""
+    lock = read_lock()
+    input_path = ROOT / str(lock.get("input", ""))
+    if not input_path.is_file():
+        return [f"the upstream document {lock.get('input')!r} named in SOURCE.lock is missing"]
+    text, new_lock = run_import(input_path, list(lock.get("select", [])))
+    report: list[str] = []
+    have = DEFAULT_OUTPUT.read_text() if DEFAULT_OUTPUT.is_file() else ""
+    if have != text:
+        diff = list(
+            difflib.unified_diff(
+                have.splitlines(), text.splitlines(), _rel(DEFAULT_OUTPUT), "re-imported", n=1
+            )
+        )
+        report.append(f"{_rel(DEFAULT_OUTPUT)} differs from the import ({len(diff)} diff lines):")
+        report += ["    " + line.rstrip("\n") for line in diff[:40]]
+    old, new = lock, json.loads(new_lock)
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            report.append(
+                f"SOURCE.lock {key}: recorded {old.get(key)!r}, import gives {new.get(key)!r}"
+            )
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("input", type=Path, help="ConnectWise's OpenAPI document (JSON)")
+    parser.add_argument(
+        "input", type=Path, nargs="?", help="ConnectWise's document (default: SOURCE.lock's input)"
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=None,
+        metavar="PATTERN",
+        help="keep these paths as well (repeatable; same syntax as openapi/selection.txt)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--check", action="store_true", help="fail if the description or SOURCE.lock is stale"
+    )
     args = parser.parse_args(argv)
-    raw = args.input.read_bytes()
     try:
-        doc = normalise(json.loads(raw))
-    except (ImportError_, json.JSONDecodeError) as exc:
-        print(f"import_spec: {args.input}: {exc}", file=sys.stderr)
+        if args.check:
+            report = check()
+            if report:
+                print("import_spec: openapi/ is stale; run `make import-spec`:", file=sys.stderr)
+                print("\n".join(report), file=sys.stderr)
+                return 1
+            print(f"{_rel(DEFAULT_OUTPUT)} and SOURCE.lock match the recorded import")
+            return 0
+        lock = read_lock() if args.input is None or LOCK_FILE.is_file() else {}
+        input_path = args.input or ROOT / str(lock.get("input", ""))
+        extra = args.select if args.select is not None else list(lock.get("select", []))
+        default_output = args.output.resolve() == DEFAULT_OUTPUT
+        record_as = _kept_path(input_path) if default_output else None
+        text, lock_out = run_import(input_path, extra, record_as)
+        if default_output:
+            _keep_in_repo(input_path)
+    except (ImportError_, json.JSONDecodeError, OSError) as exc:
+        print(f"import_spec: {exc}", file=sys.stderr)
         return 1
-    text = dump(doc)
     args.output.write_text(text)
-    if args.output.resolve() == DEFAULT_OUTPUT:
-        write_lock(args.input, raw, doc, text)
-    ops = sum(1 for _ in _operations(doc))
-    print(f"wrote {args.output}: {len(doc['paths'])} paths, {ops} operations")
+    if default_output:
+        LOCK_FILE.write_text(lock_out)
+    counts = _counts(json.loads(text))
+    print(f"wrote {args.output}: {counts['paths']} paths, {counts['operations']} operations")
     return 0
 
 

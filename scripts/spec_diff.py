@@ -2,9 +2,12 @@
 """What an API version bump changes: ``scripts/spec_diff.py OLD.json NEW.json``.
 
 Compares two OpenAPI documents (ConnectWise's raw ones or our imported ones) and prints the
-operations added and removed, then per schema the properties added, removed or retyped, and the
-enum values added or removed. This is what a maintainer reads before merging a bump
-(``openapi/README.md``). Exit status: 0 when nothing changed, 1 when something did, 2 on bad input.
+operations added and removed, the parameters each kept operation gained or lost, then per schema
+the properties added, removed or retyped, and the enum values added or removed — both on inline
+enums (``Ticket.severity``, as ConnectWise publishes them) and on named enum schemas
+(``TicketSeverity``, as ``scripts/import_spec.py`` writes them). This is what a maintainer
+reads before merging a bump (``openapi/README.md``). Exit status: 0 when nothing changed,
+1 when something did, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class SpecDiff:
 
     operations_added: list[str] = field(default_factory=list)
     operations_removed: list[str] = field(default_factory=list)
+    parameters_added: dict[str, list[str]] = field(default_factory=dict)
+    parameters_removed: dict[str, list[str]] = field(default_factory=dict)
     schemas_added: list[str] = field(default_factory=list)
     schemas_removed: list[str] = field(default_factory=list)
     properties_added: dict[str, list[str]] = field(default_factory=dict)
@@ -62,11 +67,32 @@ def type_name(prop: dict[str, Any]) -> str:
     return f"{kind}({fmt})" if fmt else kind
 
 
-def _enum_values(prop: dict[str, Any]) -> set[str]:
-    return {str(v) for v in prop.get("enum", [])}
+def parameters(op: dict[str, Any]) -> set[str]:
+    """``"query conditions"``-style names of an operation's parameters."""
+    return {f"{p.get('in')} {p.get('name')}" for p in op.get("parameters", []) if "name" in p}
+
+
+def _enum_values(node: dict[str, Any]) -> set[str]:
+    """The enum values of a schema or property: its own, its array items', inline ``allOf``'s."""
+    values = {str(v) for v in node.get("enum", []) if v is not None}
+    if isinstance(node.get("items"), dict):
+        values |= _enum_values(node["items"])
+    for part in node.get("allOf", []):
+        if isinstance(part, dict) and "$ref" not in part:
+            values |= _enum_values(part)
+    return values
+
+
+def _compare_enum(key: str, old: dict[str, Any], new: dict[str, Any], out: SpecDiff) -> None:
+    old_enum, new_enum = _enum_values(old), _enum_values(new)
+    if more := sorted(new_enum - old_enum):
+        out.enum_values_added[key] = more
+    if fewer := sorted(old_enum - new_enum):
+        out.enum_values_removed[key] = fewer
 
 
 def _compare_schema(name: str, old: dict[str, Any], new: dict[str, Any], out: SpecDiff) -> None:
+    _compare_enum(name, old, new, out)
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
     if added := sorted(set(new_props) - set(old_props)):
         out.properties_added[name] = added
@@ -76,12 +102,7 @@ def _compare_schema(name: str, old: dict[str, Any], new: dict[str, Any], out: Sp
         before, after = type_name(old_props[prop]), type_name(new_props[prop])
         if before != after:
             out.properties_retyped.setdefault(name, []).append(f"{prop}: {before} -> {after}")
-        key = f"{name}.{prop}"
-        old_enum, new_enum = _enum_values(old_props[prop]), _enum_values(new_props[prop])
-        if more := sorted(new_enum - old_enum):
-            out.enum_values_added[key] = more
-        if fewer := sorted(old_enum - new_enum):
-            out.enum_values_removed[key] = fewer
+        _compare_enum(f"{name}.{prop}", old_props[prop], new_props[prop], out)
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> SpecDiff:
@@ -90,6 +111,14 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> SpecDiff:
     old_ops, new_ops = operations(old), operations(new)
     out.operations_added = sorted(new_ops - old_ops)
     out.operations_removed = sorted(old_ops - new_ops)
+    for name in sorted(old_ops & new_ops):
+        method, path = name.split(" ", 1)
+        before = parameters(old["paths"][path][method.lower()])
+        after = parameters(new["paths"][path][method.lower()])
+        if added := sorted(after - before):
+            out.parameters_added[name] = added
+        if removed := sorted(before - after):
+            out.parameters_removed[name] = removed
     old_s = old.get("components", {}).get("schemas", {})
     new_s = new.get("components", {}).get("schemas", {})
     out.schemas_added = sorted(set(new_s) - set(old_s))

@@ -12,6 +12,354 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .api.address_format_infos import (
+        get_company_address_formats_by_id_info as get_company_address_formats_by_id_info,
+    )
+    from .api.address_format_infos import (
+        get_company_address_formats_info as get_company_address_formats_info,
+    )
+    from .api.address_format_infos import (
+        get_company_address_formats_info_count as get_company_address_formats_info_count,
+    )
+    from .api.address_formats import (
+        delete_company_address_formats_by_id as delete_company_address_formats_by_id,
+    )
+    from .api.address_formats import (
+        get_company_address_formats as get_company_address_formats,
+    )
+    from .api.address_formats import (
+        get_company_address_formats_by_id as get_company_address_formats_by_id,
+    )
+    from .api.address_formats import (
+        get_company_address_formats_count as get_company_address_formats_count,
+    )
+    from .api.address_formats import (
+        patch_company_address_formats_by_id as patch_company_address_formats_by_id,
+    )
+    from .api.address_formats import (
+        post_company_address_formats as post_company_address_formats,
+    )
+    from .api.address_formats import (
+        put_company_address_formats_by_id as put_company_address_formats_by_id,
+    )
+    from .api.agreement_additions import (
+        delete_finance_agreements_by_parent_id_additions_by_id as delete_finance_agreements_by_parent_id_additions_by_id,
+    )
+    from .api.agreement_additions import (
+        get_finance_agreements_by_parent_id_additions as get_finance_agreements_by_parent_id_additions,
+    )
+    from .api.agreement_additions import (
+        get_finance_agreements_by_parent_id_additions_by_id as get_finance_agreements_by_parent_id_additions_by_id,
+    )
+    from .api.agreement_additions import (
+        get_finance_agreements_by_parent_id_additions_count as get_finance_agreements_by_parent_id_additions_count,
+    )
+    from .api.agreement_additions import (
+        patch_finance_agreements_by_parent_id_additions_by_id as patch_finance_agreements_by_parent_id_additions_by_id,
+    )
+    from .api.agreement_additions import (
+        post_finance_agreements_by_parent_id_additions as post_finance_agreements_by_parent_id_additions,
+    )
+    from .api.agreement_additions import (
+        put_finance_agreements_by_parent_id_additions_by_id as put_finance_agreements_by_parent_id_additions_by_id,
+    )
+    from .api.agreement_adjustments import (
+        delete_finance_agreements_by_parent_id_adjustments_by_id as delete_finance_agreements_by_parent_id_adjustments_by_id,
+    )
+    from .api.agreement_adjustments import (
+        get_finance_agreements_by_parent_id_adjustments as get_finance_agreements_by_parent_id_adjustments,
+    )
+    from .api.agreement_adjustments import (
+        get_finance_agreements_by_parent_id_adjustments_by_id as get_finance_agreements_by_parent_id_adjustments_by_id,
+    )
+    from .api.agreement_adjustments import (
+        get_finance_agreements_by_parent_id_adjustments_count as get_finance_agreements_by_parent_id_adjustments_count,
+    )
+    from .api.agreement_adjustments import (
+        patch_finance_agreements_by_parent_id_adjustments_by_id as patch_finance_agreements_by_parent_id_adjustments_by_id,
+    )
+    from .api.agreement_adjustments import (
+        post_finance_agreements_by_parent_id_adjustments as post_finance_agreements_by_parent_id_adjustments,
+    )
+    from .api.agreement_adjustments import (
+        put_finance_agreements_by_parent_id_adjustments_by_id as put_finance_agreements_by_parent_id_adjustments_by_id,
+    )
+    from .api.agreement_board_defaults import (
+        delete_finance_agreements_by_parent_id_board_defaults_by_id as delete_finance_agreements_by_parent_id_board_defaults_by_id,
+    )
+    from .api.agreement_board_defaults import (
+        get_finance_agreements_by_parent_id_board_defaults as get_finance_agreements_by_parent_id_board_defaults,
+    )
+    from .api.agreement_board_defaults import (
+        get_finance_agreements_by_parent_id_board_defaults_by_id as get_finance_agreements_by_parent_id_board_defaults_by_id,
+    )
+    from .api.agreement_board_defaults import (
+        get_finance_agreements_by_parent_id_board_defaults_count as get_finance_agreements_by_parent_id_board_defaults_count,
+    )
+    from .api.agreement_board_defaults import (
+        patch_finance_agreements_by_parent_id_board_defaults_by_id as patch_finance_agreements_by_parent_id_board_defaults_by_id,
+    )
+    from .api.agreement_board_defaults import (
+        post_finance_agreements_by_parent_id_board_defaults as post_finance_agreements_by_parent_id_board_defaults,
+    )
+    from .api.agreement_board_defaults import (
+        put_finance_agreements_by_parent_id_board_defaults_by_id as put_finance_agreements_by_parent_id_board_defaults_by_id,
+    )
+    from .api.agreement_sites import (
+        delete_finance_agreements_by_parent_id_sites_by_id as delete_finance_agreements_by_parent_id_sites_by_id,
+    )
+    from .api.agreement_sites import (
+        get_finance_agreements_by_parent_id_sites as get_finance_agreements_by_parent_id_sites,
+    )
+    from .api.agreement_sites import (
+        get_finance_agreements_by_parent_id_sites_by_id as get_finance_agreements_by_parent_id_sites_by_id,
+    )
+    from .api.agreement_sites import (
+        get_finance_agreements_by_parent_id_sites_count as get_finance_agreements_by_parent_id_sites_count,
+    )
+    from .api.agreement_sites import (
+        patch_finance_agreements_by_parent_id_sites_by_id as patch_finance_agreements_by_parent_id_sites_by_id,
+    )
+    from .api.agreement_sites import (
+        post_finance_agreements_by_parent_id_sites as post_finance_agreements_by_parent_id_sites,
+    )
+    from .api.agreement_sites import (
+        put_finance_agreements_by_parent_id_sites_by_id as put_finance_agreements_by_parent_id_sites_by_id,
+    )
+    from .api.agreement_type import (
+        post_finance_agreements_by_id_copy as post_finance_agreements_by_id_copy,
+    )
+    from .api.agreement_types import (
+        delete_finance_agreements_types_by_id as delete_finance_agreements_types_by_id,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types as get_finance_agreements_types,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types_by_id as get_finance_agreements_types_by_id,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types_by_id_info as get_finance_agreements_types_by_id_info,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types_by_id_usages as get_finance_agreements_types_by_id_usages,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types_by_id_usages_list as get_finance_agreements_types_by_id_usages_list,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types_count as get_finance_agreements_types_count,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types_info as get_finance_agreements_types_info,
+    )
+    from .api.agreement_types import (
+        get_finance_agreements_types_info_count as get_finance_agreements_types_info_count,
+    )
+    from .api.agreement_types import (
+        patch_finance_agreements_types_by_id as patch_finance_agreements_types_by_id,
+    )
+    from .api.agreement_types import (
+        post_finance_agreements_types as post_finance_agreements_types,
+    )
+    from .api.agreement_types import (
+        put_finance_agreements_types_by_id as put_finance_agreements_types_by_id,
+    )
+    from .api.agreement_work_role_exclusions import (
+        delete_finance_agreements_by_parent_id_work_role_exclusions_by_id as delete_finance_agreements_by_parent_id_work_role_exclusions_by_id,
+    )
+    from .api.agreement_work_role_exclusions import (
+        get_finance_agreements_by_parent_id_work_role_exclusions as get_finance_agreements_by_parent_id_work_role_exclusions,
+    )
+    from .api.agreement_work_role_exclusions import (
+        get_finance_agreements_by_parent_id_work_role_exclusions_count as get_finance_agreements_by_parent_id_work_role_exclusions_count,
+    )
+    from .api.agreement_work_role_exclusions import (
+        post_finance_agreements_by_parent_id_work_role_exclusions as post_finance_agreements_by_parent_id_work_role_exclusions,
+    )
+    from .api.agreement_work_roles import (
+        delete_finance_agreements_by_parent_id_workroles_by_id as delete_finance_agreements_by_parent_id_workroles_by_id,
+    )
+    from .api.agreement_work_roles import (
+        get_finance_agreements_by_parent_id_workroles as get_finance_agreements_by_parent_id_workroles,
+    )
+    from .api.agreement_work_roles import (
+        get_finance_agreements_by_parent_id_workroles_by_id as get_finance_agreements_by_parent_id_workroles_by_id,
+    )
+    from .api.agreement_work_roles import (
+        get_finance_agreements_by_parent_id_workroles_count as get_finance_agreements_by_parent_id_workroles_count,
+    )
+    from .api.agreement_work_roles import (
+        patch_finance_agreements_by_parent_id_workroles_by_id as patch_finance_agreements_by_parent_id_workroles_by_id,
+    )
+    from .api.agreement_work_roles import (
+        post_finance_agreements_by_parent_id_workroles as post_finance_agreements_by_parent_id_workroles,
+    )
+    from .api.agreement_work_roles import (
+        put_finance_agreements_by_parent_id_workroles_by_id as put_finance_agreements_by_parent_id_workroles_by_id,
+    )
+    from .api.agreement_work_type_exclusions import (
+        delete_finance_agreements_by_parent_id_work_type_exclusions_by_id as delete_finance_agreements_by_parent_id_work_type_exclusions_by_id,
+    )
+    from .api.agreement_work_type_exclusions import (
+        get_finance_agreements_by_parent_id_work_type_exclusions as get_finance_agreements_by_parent_id_work_type_exclusions,
+    )
+    from .api.agreement_work_type_exclusions import (
+        get_finance_agreements_by_parent_id_work_type_exclusions_count as get_finance_agreements_by_parent_id_work_type_exclusions_count,
+    )
+    from .api.agreement_work_type_exclusions import (
+        post_finance_agreements_by_parent_id_work_type_exclusions as post_finance_agreements_by_parent_id_work_type_exclusions,
+    )
+    from .api.agreement_work_types import (
+        delete_finance_agreements_by_parent_id_worktypes_by_id as delete_finance_agreements_by_parent_id_worktypes_by_id,
+    )
+    from .api.agreement_work_types import (
+        get_finance_agreements_by_parent_id_worktypes as get_finance_agreements_by_parent_id_worktypes,
+    )
+    from .api.agreement_work_types import (
+        get_finance_agreements_by_parent_id_worktypes_by_id as get_finance_agreements_by_parent_id_worktypes_by_id,
+    )
+    from .api.agreement_work_types import (
+        get_finance_agreements_by_parent_id_worktypes_count as get_finance_agreements_by_parent_id_worktypes_count,
+    )
+    from .api.agreement_work_types import (
+        patch_finance_agreements_by_parent_id_worktypes_by_id as patch_finance_agreements_by_parent_id_worktypes_by_id,
+    )
+    from .api.agreement_work_types import (
+        post_finance_agreements_by_parent_id_worktypes as post_finance_agreements_by_parent_id_worktypes,
+    )
+    from .api.agreement_work_types import (
+        put_finance_agreements_by_parent_id_worktypes_by_id as put_finance_agreements_by_parent_id_worktypes_by_id,
+    )
+    from .api.agreements import (
+        delete_finance_agreements_by_id as delete_finance_agreements_by_id,
+    )
+    from .api.agreements import (
+        delete_finance_agreements_by_parent_id_configurations_by_id as delete_finance_agreements_by_parent_id_configurations_by_id,
+    )
+    from .api.agreements import get_finance_agreements as get_finance_agreements
+    from .api.agreements import (
+        get_finance_agreements_by_id as get_finance_agreements_by_id,
+    )
+    from .api.agreements import (
+        get_finance_agreements_by_id_application_parameters_by_pod_id as get_finance_agreements_by_id_application_parameters_by_pod_id,
+    )
+    from .api.agreements import (
+        get_finance_agreements_by_id_quick_access_count as get_finance_agreements_by_id_quick_access_count,
+    )
+    from .api.agreements import (
+        get_finance_agreements_by_id_recurring_parameters_by_pod_id as get_finance_agreements_by_id_recurring_parameters_by_pod_id,
+    )
+    from .api.agreements import (
+        get_finance_agreements_by_parent_id_configurations as get_finance_agreements_by_parent_id_configurations,
+    )
+    from .api.agreements import (
+        get_finance_agreements_by_parent_id_configurations_by_id as get_finance_agreements_by_parent_id_configurations_by_id,
+    )
+    from .api.agreements import (
+        get_finance_agreements_by_parent_id_configurations_count as get_finance_agreements_by_parent_id_configurations_count,
+    )
+    from .api.agreements import (
+        get_finance_agreements_count as get_finance_agreements_count,
+    )
+    from .api.agreements import (
+        patch_finance_agreements_by_id as patch_finance_agreements_by_id,
+    )
+    from .api.agreements import post_finance_agreements as post_finance_agreements
+    from .api.agreements import (
+        post_finance_agreements_by_id_invoice as post_finance_agreements_by_id_invoice,
+    )
+    from .api.agreements import (
+        post_finance_agreements_by_parent_id_configurations as post_finance_agreements_by_parent_id_configurations,
+    )
+    from .api.agreements import (
+        post_finance_agreements_by_parent_id_copy as post_finance_agreements_by_parent_id_copy,
+    )
+    from .api.agreements import (
+        put_finance_agreements_by_id as put_finance_agreements_by_id,
+    )
+    from .api.board_auto_assign_resources import (
+        delete_service_boards_by_parent_id_auto_assign_resources_by_id as delete_service_boards_by_parent_id_auto_assign_resources_by_id,
+    )
+    from .api.board_auto_assign_resources import (
+        get_service_boards_by_parent_id_auto_assign_resources as get_service_boards_by_parent_id_auto_assign_resources,
+    )
+    from .api.board_auto_assign_resources import (
+        get_service_boards_by_parent_id_auto_assign_resources_by_id as get_service_boards_by_parent_id_auto_assign_resources_by_id,
+    )
+    from .api.board_auto_assign_resources import (
+        get_service_boards_by_parent_id_auto_assign_resources_count as get_service_boards_by_parent_id_auto_assign_resources_count,
+    )
+    from .api.board_auto_assign_resources import (
+        patch_service_boards_by_parent_id_auto_assign_resources_by_id as patch_service_boards_by_parent_id_auto_assign_resources_by_id,
+    )
+    from .api.board_auto_assign_resources import (
+        post_service_boards_by_parent_id_auto_assign_resources as post_service_boards_by_parent_id_auto_assign_resources,
+    )
+    from .api.board_auto_assign_resources import (
+        put_service_boards_by_parent_id_auto_assign_resources_by_id as put_service_boards_by_parent_id_auto_assign_resources_by_id,
+    )
+    from .api.board_auto_templates import (
+        delete_service_boards_by_parent_id_auto_templates_by_id as delete_service_boards_by_parent_id_auto_templates_by_id,
+    )
+    from .api.board_auto_templates import (
+        get_service_boards_by_parent_id_auto_templates as get_service_boards_by_parent_id_auto_templates,
+    )
+    from .api.board_auto_templates import (
+        get_service_boards_by_parent_id_auto_templates_by_id as get_service_boards_by_parent_id_auto_templates_by_id,
+    )
+    from .api.board_auto_templates import (
+        get_service_boards_by_parent_id_auto_templates_count as get_service_boards_by_parent_id_auto_templates_count,
+    )
+    from .api.board_auto_templates import (
+        patch_service_boards_by_parent_id_auto_templates_by_id as patch_service_boards_by_parent_id_auto_templates_by_id,
+    )
+    from .api.board_auto_templates import (
+        post_service_boards_by_parent_id_auto_templates as post_service_boards_by_parent_id_auto_templates,
+    )
+    from .api.board_auto_templates import (
+        put_service_boards_by_parent_id_auto_templates_by_id as put_service_boards_by_parent_id_auto_templates_by_id,
+    )
+    from .api.board_excluded_members import (
+        delete_service_boards_by_parent_id_excluded_members_by_id as delete_service_boards_by_parent_id_excluded_members_by_id,
+    )
+    from .api.board_excluded_members import (
+        get_service_boards_by_parent_id_excluded_members as get_service_boards_by_parent_id_excluded_members,
+    )
+    from .api.board_excluded_members import (
+        get_service_boards_by_parent_id_excluded_members_by_id as get_service_boards_by_parent_id_excluded_members_by_id,
+    )
+    from .api.board_excluded_members import (
+        get_service_boards_by_parent_id_excluded_members_count as get_service_boards_by_parent_id_excluded_members_count,
+    )
+    from .api.board_excluded_members import (
+        post_service_boards_by_parent_id_excluded_members as post_service_boards_by_parent_id_excluded_members,
+    )
+    from .api.board_infos import get_service_info_boards as get_service_info_boards
+    from .api.board_infos import (
+        get_service_info_boards_active as get_service_info_boards_active,
+    )
+    from .api.board_infos import (
+        get_service_info_boards_by_id as get_service_info_boards_by_id,
+    )
+    from .api.board_infos import (
+        get_service_info_boards_count as get_service_info_boards_count,
+    )
+    from .api.board_item_associations import (
+        get_service_boards_by_grandparent_id_items_by_parent_id_associations as get_service_boards_by_grandparent_id_items_by_parent_id_associations,
+    )
+    from .api.board_item_associations import (
+        get_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id as get_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id,
+    )
+    from .api.board_item_associations import (
+        get_service_boards_by_grandparent_id_items_by_parent_id_associations_count as get_service_boards_by_grandparent_id_items_by_parent_id_associations_count,
+    )
+    from .api.board_item_associations import (
+        patch_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id as patch_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id,
+    )
+    from .api.board_item_associations import (
+        put_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id as put_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id,
+    )
     from .api.board_items import (
         delete_service_boards_by_parent_id_items_by_id as delete_service_boards_by_parent_id_items_by_id,
     )
@@ -20,6 +368,12 @@ if TYPE_CHECKING:
     )
     from .api.board_items import (
         get_service_boards_by_parent_id_items_by_id as get_service_boards_by_parent_id_items_by_id,
+    )
+    from .api.board_items import (
+        get_service_boards_by_parent_id_items_by_id_usages as get_service_boards_by_parent_id_items_by_id_usages,
+    )
+    from .api.board_items import (
+        get_service_boards_by_parent_id_items_by_id_usages_list as get_service_boards_by_parent_id_items_by_id_usages_list,
     )
     from .api.board_items import (
         get_service_boards_by_parent_id_items_count as get_service_boards_by_parent_id_items_count,
@@ -33,6 +387,78 @@ if TYPE_CHECKING:
     from .api.board_items import (
         put_service_boards_by_parent_id_items_by_id as put_service_boards_by_parent_id_items_by_id,
     )
+    from .api.board_notifications import (
+        delete_service_boards_by_parent_id_notifications_by_id as delete_service_boards_by_parent_id_notifications_by_id,
+    )
+    from .api.board_notifications import (
+        get_service_boards_by_parent_id_notifications as get_service_boards_by_parent_id_notifications,
+    )
+    from .api.board_notifications import (
+        get_service_boards_by_parent_id_notifications_by_id as get_service_boards_by_parent_id_notifications_by_id,
+    )
+    from .api.board_notifications import (
+        get_service_boards_by_parent_id_notifications_count as get_service_boards_by_parent_id_notifications_count,
+    )
+    from .api.board_notifications import (
+        patch_service_boards_by_parent_id_notifications_by_id as patch_service_boards_by_parent_id_notifications_by_id,
+    )
+    from .api.board_notifications import (
+        post_service_boards_by_parent_id_notifications as post_service_boards_by_parent_id_notifications,
+    )
+    from .api.board_notifications import (
+        put_service_boards_by_parent_id_notifications_by_id as put_service_boards_by_parent_id_notifications_by_id,
+    )
+    from .api.board_skill_mappings import (
+        delete_service_boards_by_parent_id_skill_mappings_by_id as delete_service_boards_by_parent_id_skill_mappings_by_id,
+    )
+    from .api.board_skill_mappings import (
+        get_service_boards_by_parent_id_skill_mappings as get_service_boards_by_parent_id_skill_mappings,
+    )
+    from .api.board_skill_mappings import (
+        get_service_boards_by_parent_id_skill_mappings_by_id as get_service_boards_by_parent_id_skill_mappings_by_id,
+    )
+    from .api.board_skill_mappings import (
+        get_service_boards_by_parent_id_skill_mappings_count as get_service_boards_by_parent_id_skill_mappings_count,
+    )
+    from .api.board_skill_mappings import (
+        patch_service_boards_by_parent_id_skill_mappings_by_id as patch_service_boards_by_parent_id_skill_mappings_by_id,
+    )
+    from .api.board_skill_mappings import (
+        post_service_boards_by_parent_id_skill_mappings as post_service_boards_by_parent_id_skill_mappings,
+    )
+    from .api.board_skill_mappings import (
+        put_service_boards_by_parent_id_skill_mappings_by_id as put_service_boards_by_parent_id_skill_mappings_by_id,
+    )
+    from .api.board_status_info import (
+        get_service_boards_by_parent_id_statuses_by_id_info as get_service_boards_by_parent_id_statuses_by_id_info,
+    )
+    from .api.board_status_info import (
+        get_service_boards_by_parent_id_statuses_info as get_service_boards_by_parent_id_statuses_info,
+    )
+    from .api.board_status_info import (
+        get_service_boards_by_parent_id_statuses_info_count as get_service_boards_by_parent_id_statuses_info_count,
+    )
+    from .api.board_status_notifications import (
+        delete_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id as delete_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id,
+    )
+    from .api.board_status_notifications import (
+        get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications as get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications,
+    )
+    from .api.board_status_notifications import (
+        get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id as get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id,
+    )
+    from .api.board_status_notifications import (
+        get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_count as get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_count,
+    )
+    from .api.board_status_notifications import (
+        patch_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id as patch_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id,
+    )
+    from .api.board_status_notifications import (
+        post_service_boards_by_grandparent_id_statuses_by_parent_id_notifications as post_service_boards_by_grandparent_id_statuses_by_parent_id_notifications,
+    )
+    from .api.board_status_notifications import (
+        put_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id as put_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id,
+    )
     from .api.board_statuses import (
         delete_service_boards_by_parent_id_statuses_by_id as delete_service_boards_by_parent_id_statuses_by_id,
     )
@@ -41,6 +467,12 @@ if TYPE_CHECKING:
     )
     from .api.board_statuses import (
         get_service_boards_by_parent_id_statuses_by_id as get_service_boards_by_parent_id_statuses_by_id,
+    )
+    from .api.board_statuses import (
+        get_service_boards_by_parent_id_statuses_by_id_usages as get_service_boards_by_parent_id_statuses_by_id_usages,
+    )
+    from .api.board_statuses import (
+        get_service_boards_by_parent_id_statuses_by_id_usages_list as get_service_boards_by_parent_id_statuses_by_id_usages_list,
     )
     from .api.board_statuses import (
         get_service_boards_by_parent_id_statuses_count as get_service_boards_by_parent_id_statuses_count,
@@ -54,6 +486,15 @@ if TYPE_CHECKING:
     from .api.board_statuses import (
         put_service_boards_by_parent_id_statuses_by_id as put_service_boards_by_parent_id_statuses_by_id,
     )
+    from .api.board_sub_type_infos import (
+        get_service_boards_by_parent_id_subtypes_by_id_info as get_service_boards_by_parent_id_subtypes_by_id_info,
+    )
+    from .api.board_sub_type_infos import (
+        get_service_boards_by_parent_id_subtypes_info as get_service_boards_by_parent_id_subtypes_info,
+    )
+    from .api.board_sub_type_infos import (
+        get_service_boards_by_parent_id_subtypes_info_count as get_service_boards_by_parent_id_subtypes_info_count,
+    )
     from .api.board_sub_types import (
         delete_service_boards_by_parent_id_subtypes_by_id as delete_service_boards_by_parent_id_subtypes_by_id,
     )
@@ -62,6 +503,12 @@ if TYPE_CHECKING:
     )
     from .api.board_sub_types import (
         get_service_boards_by_parent_id_subtypes_by_id as get_service_boards_by_parent_id_subtypes_by_id,
+    )
+    from .api.board_sub_types import (
+        get_service_boards_by_parent_id_subtypes_by_id_usages as get_service_boards_by_parent_id_subtypes_by_id_usages,
+    )
+    from .api.board_sub_types import (
+        get_service_boards_by_parent_id_subtypes_by_id_usages_list as get_service_boards_by_parent_id_subtypes_by_id_usages_list,
     )
     from .api.board_sub_types import (
         get_service_boards_by_parent_id_subtypes_count as get_service_boards_by_parent_id_subtypes_count,
@@ -75,6 +522,15 @@ if TYPE_CHECKING:
     from .api.board_sub_types import (
         put_service_boards_by_parent_id_subtypes_by_id as put_service_boards_by_parent_id_subtypes_by_id,
     )
+    from .api.board_team_infos import (
+        get_service_boards_by_parent_id_teams_by_id_info as get_service_boards_by_parent_id_teams_by_id_info,
+    )
+    from .api.board_team_infos import (
+        get_service_boards_by_parent_id_teams_info as get_service_boards_by_parent_id_teams_info,
+    )
+    from .api.board_team_infos import (
+        get_service_boards_by_parent_id_teams_info_count as get_service_boards_by_parent_id_teams_info_count,
+    )
     from .api.board_teams import (
         delete_service_boards_by_parent_id_teams_by_id as delete_service_boards_by_parent_id_teams_by_id,
     )
@@ -83,6 +539,9 @@ if TYPE_CHECKING:
     )
     from .api.board_teams import (
         get_service_boards_by_parent_id_teams_by_id as get_service_boards_by_parent_id_teams_by_id,
+    )
+    from .api.board_teams import (
+        get_service_boards_by_parent_id_teams_by_id_usages_list as get_service_boards_by_parent_id_teams_by_id_usages_list,
     )
     from .api.board_teams import (
         get_service_boards_by_parent_id_teams_count as get_service_boards_by_parent_id_teams_count,
@@ -96,6 +555,24 @@ if TYPE_CHECKING:
     from .api.board_teams import (
         put_service_boards_by_parent_id_teams_by_id as put_service_boards_by_parent_id_teams_by_id,
     )
+    from .api.board_type_infos import (
+        get_service_info_boardtypes as get_service_info_boardtypes,
+    )
+    from .api.board_type_infos import (
+        get_service_info_boardtypes_by_id as get_service_info_boardtypes_by_id,
+    )
+    from .api.board_type_infos import (
+        get_service_info_boardtypes_count as get_service_info_boardtypes_count,
+    )
+    from .api.board_type_sub_type_item_association import (
+        get_service_boards_by_parent_id_type_sub_type_item_associations as get_service_boards_by_parent_id_type_sub_type_item_associations,
+    )
+    from .api.board_type_sub_type_item_association import (
+        get_service_boards_by_parent_id_type_sub_type_item_associations_by_id as get_service_boards_by_parent_id_type_sub_type_item_associations_by_id,
+    )
+    from .api.board_type_sub_type_item_association import (
+        get_service_boards_by_parent_id_type_sub_type_item_associations_count as get_service_boards_by_parent_id_type_sub_type_item_associations_count,
+    )
     from .api.board_types import (
         delete_service_boards_by_parent_id_types_by_id as delete_service_boards_by_parent_id_types_by_id,
     )
@@ -104,6 +581,12 @@ if TYPE_CHECKING:
     )
     from .api.board_types import (
         get_service_boards_by_parent_id_types_by_id as get_service_boards_by_parent_id_types_by_id,
+    )
+    from .api.board_types import (
+        get_service_boards_by_parent_id_types_by_id_usages as get_service_boards_by_parent_id_types_by_id_usages,
+    )
+    from .api.board_types import (
+        get_service_boards_by_parent_id_types_by_id_usages_list as get_service_boards_by_parent_id_types_by_id_usages_list,
     )
     from .api.board_types import (
         get_service_boards_by_parent_id_types_count as get_service_boards_by_parent_id_types_count,
@@ -120,10 +603,19 @@ if TYPE_CHECKING:
     from .api.boards import delete_service_boards_by_id as delete_service_boards_by_id
     from .api.boards import get_service_boards as get_service_boards
     from .api.boards import get_service_boards_by_id as get_service_boards_by_id
+    from .api.boards import (
+        get_service_boards_by_id_usages as get_service_boards_by_id_usages,
+    )
+    from .api.boards import (
+        get_service_boards_by_id_usages_list as get_service_boards_by_id_usages_list,
+    )
     from .api.boards import get_service_boards_count as get_service_boards_count
     from .api.boards import patch_service_boards_by_id as patch_service_boards_by_id
     from .api.boards import post_service_boards as post_service_boards
+    from .api.boards import post_service_boards_copy as post_service_boards_copy
     from .api.boards import put_service_boards_by_id as put_service_boards_by_id
+    from .api.bundles import post_system_bundles as post_system_bundles
+    from .api.bundles import post_system_bundles_count as post_system_bundles_count
     from .api.callback_entries import (
         delete_system_callbacks_by_id as delete_system_callbacks_by_id,
     )
@@ -141,6 +633,22 @@ if TYPE_CHECKING:
     from .api.callback_entries import (
         put_system_callbacks_by_id as put_system_callbacks_by_id,
     )
+    from .api.codes import delete_service_codes_by_id as delete_service_codes_by_id
+    from .api.codes import get_service_codes as get_service_codes
+    from .api.codes import get_service_codes_by_id as get_service_codes_by_id
+    from .api.codes import get_service_codes_count as get_service_codes_count
+    from .api.codes import patch_service_codes_by_id as patch_service_codes_by_id
+    from .api.codes import post_service_codes as post_service_codes
+    from .api.codes import put_service_codes_by_id as put_service_codes_by_id
+    from .api.communication_type_info import (
+        get_company_communication_types_by_id_info as get_company_communication_types_by_id_info,
+    )
+    from .api.communication_type_info import (
+        get_company_communication_types_info as get_company_communication_types_info,
+    )
+    from .api.communication_type_info import (
+        get_company_communication_types_info_count as get_company_communication_types_info_count,
+    )
     from .api.communication_types import (
         delete_company_communication_types_by_id as delete_company_communication_types_by_id,
     )
@@ -149,6 +657,12 @@ if TYPE_CHECKING:
     )
     from .api.communication_types import (
         get_company_communication_types_by_id as get_company_communication_types_by_id,
+    )
+    from .api.communication_types import (
+        get_company_communication_types_by_id_usages as get_company_communication_types_by_id_usages,
+    )
+    from .api.communication_types import (
+        get_company_communication_types_by_id_usages_list as get_company_communication_types_by_id_usages_list,
     )
     from .api.communication_types import (
         get_company_communication_types_count as get_company_communication_types_count,
@@ -170,14 +684,171 @@ if TYPE_CHECKING:
         get_company_companies_by_id as get_company_companies_by_id,
     )
     from .api.companies import (
+        get_company_companies_by_id_usages as get_company_companies_by_id_usages,
+    )
+    from .api.companies import (
+        get_company_companies_by_id_usages_list as get_company_companies_by_id_usages_list,
+    )
+    from .api.companies import (
         get_company_companies_count as get_company_companies_count,
+    )
+    from .api.companies import (
+        get_company_companies_default as get_company_companies_default,
     )
     from .api.companies import (
         patch_company_companies_by_id as patch_company_companies_by_id,
     )
     from .api.companies import post_company_companies as post_company_companies
     from .api.companies import (
+        post_company_companies_by_id_merge as post_company_companies_by_id_merge,
+    )
+    from .api.companies import (
         put_company_companies_by_id as put_company_companies_by_id,
+    )
+    from .api.company_company_type_associations import (
+        delete_company_companies_by_parent_id_type_associations_by_id as delete_company_companies_by_parent_id_type_associations_by_id,
+    )
+    from .api.company_company_type_associations import (
+        get_company_companies_by_parent_id_type_associations as get_company_companies_by_parent_id_type_associations,
+    )
+    from .api.company_company_type_associations import (
+        get_company_companies_by_parent_id_type_associations_by_id as get_company_companies_by_parent_id_type_associations_by_id,
+    )
+    from .api.company_company_type_associations import (
+        get_company_companies_by_parent_id_type_associations_count as get_company_companies_by_parent_id_type_associations_count,
+    )
+    from .api.company_company_type_associations import (
+        patch_company_companies_by_parent_id_type_associations_by_id as patch_company_companies_by_parent_id_type_associations_by_id,
+    )
+    from .api.company_company_type_associations import (
+        post_company_companies_by_parent_id_type_associations as post_company_companies_by_parent_id_type_associations,
+    )
+    from .api.company_company_type_associations import (
+        put_company_companies_by_parent_id_type_associations_by_id as put_company_companies_by_parent_id_type_associations_by_id,
+    )
+    from .api.company_custom_notes import (
+        delete_company_companies_by_parent_id_custom_status_notes_by_id as delete_company_companies_by_parent_id_custom_status_notes_by_id,
+    )
+    from .api.company_custom_notes import (
+        get_company_companies_by_parent_id_custom_status_notes as get_company_companies_by_parent_id_custom_status_notes,
+    )
+    from .api.company_custom_notes import (
+        get_company_companies_by_parent_id_custom_status_notes_by_id as get_company_companies_by_parent_id_custom_status_notes_by_id,
+    )
+    from .api.company_custom_notes import (
+        get_company_companies_by_parent_id_custom_status_notes_count as get_company_companies_by_parent_id_custom_status_notes_count,
+    )
+    from .api.company_custom_notes import (
+        patch_company_companies_by_parent_id_custom_status_notes_by_id as patch_company_companies_by_parent_id_custom_status_notes_by_id,
+    )
+    from .api.company_custom_notes import (
+        post_company_companies_by_parent_id_custom_status_notes as post_company_companies_by_parent_id_custom_status_notes,
+    )
+    from .api.company_custom_notes import (
+        put_company_companies_by_parent_id_custom_status_notes_by_id as put_company_companies_by_parent_id_custom_status_notes_by_id,
+    )
+    from .api.company_groups import (
+        delete_company_companies_by_parent_id_groups_by_id as delete_company_companies_by_parent_id_groups_by_id,
+    )
+    from .api.company_groups import (
+        get_company_companies_by_parent_id_groups as get_company_companies_by_parent_id_groups,
+    )
+    from .api.company_groups import (
+        get_company_companies_by_parent_id_groups_by_id as get_company_companies_by_parent_id_groups_by_id,
+    )
+    from .api.company_groups import (
+        get_company_companies_by_parent_id_groups_count as get_company_companies_by_parent_id_groups_count,
+    )
+    from .api.company_groups import (
+        patch_company_companies_by_parent_id_groups_by_id as patch_company_companies_by_parent_id_groups_by_id,
+    )
+    from .api.company_groups import (
+        post_company_companies_by_parent_id_groups as post_company_companies_by_parent_id_groups,
+    )
+    from .api.company_groups import (
+        put_company_companies_by_parent_id_groups_by_id as put_company_companies_by_parent_id_groups_by_id,
+    )
+    from .api.company_infos import (
+        get_company_companies_info as get_company_companies_info,
+    )
+    from .api.company_infos import (
+        get_company_companies_info_count as get_company_companies_info_count,
+    )
+    from .api.company_management_summarys import (
+        delete_company_companies_by_parent_id_management_summary_reports_by_id as delete_company_companies_by_parent_id_management_summary_reports_by_id,
+    )
+    from .api.company_management_summarys import (
+        get_company_companies_by_parent_id_management_summary_reports as get_company_companies_by_parent_id_management_summary_reports,
+    )
+    from .api.company_management_summarys import (
+        get_company_companies_by_parent_id_management_summary_reports_by_id as get_company_companies_by_parent_id_management_summary_reports_by_id,
+    )
+    from .api.company_management_summarys import (
+        get_company_companies_by_parent_id_management_summary_reports_count as get_company_companies_by_parent_id_management_summary_reports_count,
+    )
+    from .api.company_management_summarys import (
+        patch_company_companies_by_parent_id_management_summary_reports_by_id as patch_company_companies_by_parent_id_management_summary_reports_by_id,
+    )
+    from .api.company_management_summarys import (
+        post_company_companies_by_parent_id_management_summary_reports as post_company_companies_by_parent_id_management_summary_reports,
+    )
+    from .api.company_management_summarys import (
+        put_company_companies_by_parent_id_management_summary_reports_by_id as put_company_companies_by_parent_id_management_summary_reports_by_id,
+    )
+    from .api.company_market_description import (
+        delete_company_market_descriptions_by_id as delete_company_market_descriptions_by_id,
+    )
+    from .api.company_market_description import (
+        get_company_market_descriptions as get_company_market_descriptions,
+    )
+    from .api.company_market_description import (
+        get_company_market_descriptions_by_id as get_company_market_descriptions_by_id,
+    )
+    from .api.company_market_description import (
+        get_company_market_descriptions_by_id_usages as get_company_market_descriptions_by_id_usages,
+    )
+    from .api.company_market_description import (
+        get_company_market_descriptions_by_id_usages_list as get_company_market_descriptions_by_id_usages_list,
+    )
+    from .api.company_market_description import (
+        get_company_market_descriptions_count as get_company_market_descriptions_count,
+    )
+    from .api.company_market_description import (
+        patch_company_market_descriptions_by_id as patch_company_market_descriptions_by_id,
+    )
+    from .api.company_market_description import (
+        post_company_market_descriptions as post_company_market_descriptions,
+    )
+    from .api.company_market_description import (
+        put_company_market_descriptions_by_id as put_company_market_descriptions_by_id,
+    )
+    from .api.company_note_type_info import (
+        get_company_note_types_by_id_info as get_company_note_types_by_id_info,
+    )
+    from .api.company_note_type_info import (
+        get_company_note_types_count_info as get_company_note_types_count_info,
+    )
+    from .api.company_note_type_info import (
+        get_company_note_types_info as get_company_note_types_info,
+    )
+    from .api.company_note_types import (
+        delete_company_note_types_by_id as delete_company_note_types_by_id,
+    )
+    from .api.company_note_types import get_company_note_types as get_company_note_types
+    from .api.company_note_types import (
+        get_company_note_types_by_id as get_company_note_types_by_id,
+    )
+    from .api.company_note_types import (
+        get_company_note_types_count as get_company_note_types_count,
+    )
+    from .api.company_note_types import (
+        patch_company_note_types_by_id as patch_company_note_types_by_id,
+    )
+    from .api.company_note_types import (
+        post_company_note_types as post_company_note_types,
+    )
+    from .api.company_note_types import (
+        put_company_note_types_by_id as put_company_note_types_by_id,
     )
     from .api.company_notes import (
         delete_company_companies_by_parent_id_notes_by_id as delete_company_companies_by_parent_id_notes_by_id,
@@ -200,6 +871,54 @@ if TYPE_CHECKING:
     from .api.company_notes import (
         put_company_companies_by_parent_id_notes_by_id as put_company_companies_by_parent_id_notes_by_id,
     )
+    from .api.company_ownership_type import (
+        delete_company_ownership_types_by_id as delete_company_ownership_types_by_id,
+    )
+    from .api.company_ownership_type import (
+        get_company_ownership_types as get_company_ownership_types,
+    )
+    from .api.company_ownership_type import (
+        get_company_ownership_types_by_id as get_company_ownership_types_by_id,
+    )
+    from .api.company_ownership_type import (
+        get_company_ownership_types_count as get_company_ownership_types_count,
+    )
+    from .api.company_ownership_type import (
+        patch_company_ownership_types_by_id as patch_company_ownership_types_by_id,
+    )
+    from .api.company_ownership_type import (
+        post_company_ownership_types as post_company_ownership_types,
+    )
+    from .api.company_ownership_type import (
+        put_company_ownership_types_by_id as put_company_ownership_types_by_id,
+    )
+    from .api.company_picker_items import (
+        delete_company_company_picker_items_by_id as delete_company_company_picker_items_by_id,
+    )
+    from .api.company_picker_items import (
+        get_company_company_picker_items as get_company_company_picker_items,
+    )
+    from .api.company_picker_items import (
+        get_company_company_picker_items_by_id as get_company_company_picker_items_by_id,
+    )
+    from .api.company_picker_items import (
+        get_company_company_picker_items_count as get_company_company_picker_items_count,
+    )
+    from .api.company_picker_items import (
+        post_company_company_picker_items as post_company_company_picker_items,
+    )
+    from .api.company_picker_items import (
+        post_company_company_picker_items_clear as post_company_company_picker_items_clear,
+    )
+    from .api.company_site_infos import (
+        get_company_companies_by_parent_id_sites_by_id_info as get_company_companies_by_parent_id_sites_by_id_info,
+    )
+    from .api.company_site_infos import (
+        get_company_companies_by_parent_id_sites_info as get_company_companies_by_parent_id_sites_info,
+    )
+    from .api.company_site_infos import (
+        get_company_companies_by_parent_id_sites_info_count as get_company_companies_by_parent_id_sites_info_count,
+    )
     from .api.company_sites import (
         delete_company_companies_by_parent_id_sites_by_id as delete_company_companies_by_parent_id_sites_by_id,
     )
@@ -208,6 +927,12 @@ if TYPE_CHECKING:
     )
     from .api.company_sites import (
         get_company_companies_by_parent_id_sites_by_id as get_company_companies_by_parent_id_sites_by_id,
+    )
+    from .api.company_sites import (
+        get_company_companies_by_parent_id_sites_by_id_usages as get_company_companies_by_parent_id_sites_by_id_usages,
+    )
+    from .api.company_sites import (
+        get_company_companies_by_parent_id_sites_by_id_usages_list as get_company_companies_by_parent_id_sites_by_id_usages_list,
     )
     from .api.company_sites import (
         get_company_companies_by_parent_id_sites_count as get_company_companies_by_parent_id_sites_count,
@@ -231,6 +956,12 @@ if TYPE_CHECKING:
         get_company_companies_statuses_by_id as get_company_companies_statuses_by_id,
     )
     from .api.company_statuses import (
+        get_company_companies_statuses_by_id_usages as get_company_companies_statuses_by_id_usages,
+    )
+    from .api.company_statuses import (
+        get_company_companies_statuses_by_id_usages_list as get_company_companies_statuses_by_id_usages_list,
+    )
+    from .api.company_statuses import (
         get_company_companies_statuses_count as get_company_companies_statuses_count,
     )
     from .api.company_statuses import (
@@ -241,6 +972,34 @@ if TYPE_CHECKING:
     )
     from .api.company_statuses import (
         put_company_companies_statuses_by_id as put_company_companies_statuses_by_id,
+    )
+    from .api.company_surveys import (
+        get_company_companies_by_parent_id_surveys_count as get_company_companies_by_parent_id_surveys_count,
+    )
+    from .api.company_team_role import (
+        delete_company_team_roles_by_id as delete_company_team_roles_by_id,
+    )
+    from .api.company_team_role import get_company_team_roles as get_company_team_roles
+    from .api.company_team_role import (
+        get_company_team_roles_by_id as get_company_team_roles_by_id,
+    )
+    from .api.company_team_role import (
+        get_company_team_roles_by_id_usages as get_company_team_roles_by_id_usages,
+    )
+    from .api.company_team_role import (
+        get_company_team_roles_by_id_usages_list as get_company_team_roles_by_id_usages_list,
+    )
+    from .api.company_team_role import (
+        get_company_team_roles_count as get_company_team_roles_count,
+    )
+    from .api.company_team_role import (
+        patch_company_team_roles_by_id as patch_company_team_roles_by_id,
+    )
+    from .api.company_team_role import (
+        post_company_team_roles as post_company_team_roles,
+    )
+    from .api.company_team_role import (
+        put_company_team_roles_by_id as put_company_team_roles_by_id,
     )
     from .api.company_teams import (
         delete_company_companies_by_parent_id_teams_by_id as delete_company_companies_by_parent_id_teams_by_id,
@@ -263,6 +1022,51 @@ if TYPE_CHECKING:
     from .api.company_teams import (
         put_company_companies_by_parent_id_teams_by_id as put_company_companies_by_parent_id_teams_by_id,
     )
+    from .api.company_tracks import (
+        delete_company_companies_by_parent_id_tracks_by_id as delete_company_companies_by_parent_id_tracks_by_id,
+    )
+    from .api.company_tracks import (
+        get_company_companies_by_parent_id_tracks as get_company_companies_by_parent_id_tracks,
+    )
+    from .api.company_tracks import (
+        get_company_companies_by_parent_id_tracks_by_id as get_company_companies_by_parent_id_tracks_by_id,
+    )
+    from .api.company_tracks import (
+        get_company_companies_by_parent_id_tracks_count as get_company_companies_by_parent_id_tracks_count,
+    )
+    from .api.company_tracks import (
+        post_company_companies_by_parent_id_tracks as post_company_companies_by_parent_id_tracks,
+    )
+    from .api.company_type_associations import (
+        delete_company_company_type_associations_by_id as delete_company_company_type_associations_by_id,
+    )
+    from .api.company_type_associations import (
+        get_company_company_type_associations as get_company_company_type_associations,
+    )
+    from .api.company_type_associations import (
+        get_company_company_type_associations_by_id as get_company_company_type_associations_by_id,
+    )
+    from .api.company_type_associations import (
+        get_company_company_type_associations_count as get_company_company_type_associations_count,
+    )
+    from .api.company_type_associations import (
+        patch_company_company_type_associations_by_id as patch_company_company_type_associations_by_id,
+    )
+    from .api.company_type_associations import (
+        post_company_company_type_associations as post_company_company_type_associations,
+    )
+    from .api.company_type_associations import (
+        put_company_company_type_associations_by_id as put_company_company_type_associations_by_id,
+    )
+    from .api.company_type_infos import (
+        get_company_companies_info_types as get_company_companies_info_types,
+    )
+    from .api.company_type_infos import (
+        get_company_companies_info_types_by_id as get_company_companies_info_types_by_id,
+    )
+    from .api.company_type_infos import (
+        get_company_companies_info_types_count as get_company_companies_info_types_count,
+    )
     from .api.company_types import (
         delete_company_companies_types_by_id as delete_company_companies_types_by_id,
     )
@@ -271,6 +1075,12 @@ if TYPE_CHECKING:
     )
     from .api.company_types import (
         get_company_companies_types_by_id as get_company_companies_types_by_id,
+    )
+    from .api.company_types import (
+        get_company_companies_types_by_id_usages as get_company_companies_types_by_id_usages,
+    )
+    from .api.company_types import (
+        get_company_companies_types_by_id_usages_list as get_company_companies_types_by_id_usages_list,
     )
     from .api.company_types import (
         get_company_companies_types_count as get_company_companies_types_count,
@@ -284,6 +1094,15 @@ if TYPE_CHECKING:
     from .api.company_types import (
         put_company_companies_types_by_id as put_company_companies_types_by_id,
     )
+    from .api.configuration_status_infos import (
+        get_company_configurations_statuses_by_id_info as get_company_configurations_statuses_by_id_info,
+    )
+    from .api.configuration_status_infos import (
+        get_company_configurations_statuses_info as get_company_configurations_statuses_info,
+    )
+    from .api.configuration_status_infos import (
+        get_company_configurations_statuses_info_count as get_company_configurations_statuses_info_count,
+    )
     from .api.configuration_statuses import (
         delete_company_configurations_statuses_by_id as delete_company_configurations_statuses_by_id,
     )
@@ -292,6 +1111,12 @@ if TYPE_CHECKING:
     )
     from .api.configuration_statuses import (
         get_company_configurations_statuses_by_id as get_company_configurations_statuses_by_id,
+    )
+    from .api.configuration_statuses import (
+        get_company_configurations_statuses_by_id_usages as get_company_configurations_statuses_by_id_usages,
+    )
+    from .api.configuration_statuses import (
+        get_company_configurations_statuses_by_id_usages_list as get_company_configurations_statuses_by_id_usages_list,
     )
     from .api.configuration_statuses import (
         get_company_configurations_statuses_count as get_company_configurations_statuses_count,
@@ -304,6 +1129,36 @@ if TYPE_CHECKING:
     )
     from .api.configuration_statuses import (
         put_company_configurations_statuses_by_id as put_company_configurations_statuses_by_id,
+    )
+    from .api.configuration_type_infos import (
+        get_company_configurations_types_by_id_info as get_company_configurations_types_by_id_info,
+    )
+    from .api.configuration_type_question_values import (
+        delete_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id as delete_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id,
+    )
+    from .api.configuration_type_question_values import (
+        get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values as get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values,
+    )
+    from .api.configuration_type_question_values import (
+        get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id as get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id,
+    )
+    from .api.configuration_type_question_values import (
+        get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id_usages as get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id_usages,
+    )
+    from .api.configuration_type_question_values import (
+        get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id_usages_list as get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id_usages_list,
+    )
+    from .api.configuration_type_question_values import (
+        get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_count as get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_count,
+    )
+    from .api.configuration_type_question_values import (
+        patch_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id as patch_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id,
+    )
+    from .api.configuration_type_question_values import (
+        post_company_configurations_types_by_grandparent_id_questions_by_parent_id_values as post_company_configurations_types_by_grandparent_id_questions_by_parent_id_values,
+    )
+    from .api.configuration_type_question_values import (
+        put_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id as put_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id,
     )
     from .api.configuration_type_questions import (
         delete_company_configurations_types_by_parent_id_questions_by_id as delete_company_configurations_types_by_parent_id_questions_by_id,
@@ -336,6 +1191,12 @@ if TYPE_CHECKING:
         get_company_configurations_types_by_id as get_company_configurations_types_by_id,
     )
     from .api.configuration_types import (
+        get_company_configurations_types_by_id_usages as get_company_configurations_types_by_id_usages,
+    )
+    from .api.configuration_types import (
+        get_company_configurations_types_by_id_usages_list as get_company_configurations_types_by_id_usages_list,
+    )
+    from .api.configuration_types import (
         get_company_configurations_types_count as get_company_configurations_types_count,
     )
     from .api.configuration_types import (
@@ -345,7 +1206,13 @@ if TYPE_CHECKING:
         post_company_configurations_types as post_company_configurations_types,
     )
     from .api.configuration_types import (
+        post_company_configurations_types_copy as post_company_configurations_types_copy,
+    )
+    from .api.configuration_types import (
         put_company_configurations_types_by_id as put_company_configurations_types_by_id,
+    )
+    from .api.configurations import (
+        delete_company_configurations_bulk as delete_company_configurations_bulk,
     )
     from .api.configurations import (
         delete_company_configurations_by_id as delete_company_configurations_by_id,
@@ -357,13 +1224,25 @@ if TYPE_CHECKING:
         get_company_configurations_by_id as get_company_configurations_by_id,
     )
     from .api.configurations import (
+        get_company_configurations_by_id_quick_access_count as get_company_configurations_by_id_quick_access_count,
+    )
+    from .api.configurations import (
         get_company_configurations_count as get_company_configurations_count,
     )
     from .api.configurations import (
         patch_company_configurations_by_id as patch_company_configurations_by_id,
     )
     from .api.configurations import (
+        patch_company_configurations_by_id_change_type as patch_company_configurations_by_id_change_type,
+    )
+    from .api.configurations import (
         post_company_configurations as post_company_configurations,
+    )
+    from .api.configurations import (
+        post_company_configurations_bulk as post_company_configurations_bulk,
+    )
+    from .api.configurations import (
+        put_company_configurations_bulk as put_company_configurations_bulk,
     )
     from .api.configurations import (
         put_company_configurations_by_id as put_company_configurations_by_id,
@@ -389,6 +1268,36 @@ if TYPE_CHECKING:
     from .api.contact_communications import (
         put_company_contacts_by_parent_id_communications_by_id as put_company_contacts_by_parent_id_communications_by_id,
     )
+    from .api.contact_contact_type_associations import (
+        delete_company_contacts_by_parent_id_type_associations_by_id as delete_company_contacts_by_parent_id_type_associations_by_id,
+    )
+    from .api.contact_contact_type_associations import (
+        get_company_contacts_by_parent_id_type_associations as get_company_contacts_by_parent_id_type_associations,
+    )
+    from .api.contact_contact_type_associations import (
+        get_company_contacts_by_parent_id_type_associations_by_id as get_company_contacts_by_parent_id_type_associations_by_id,
+    )
+    from .api.contact_contact_type_associations import (
+        get_company_contacts_by_parent_id_type_associations_count as get_company_contacts_by_parent_id_type_associations_count,
+    )
+    from .api.contact_contact_type_associations import (
+        patch_company_contacts_by_parent_id_type_associations_by_id as patch_company_contacts_by_parent_id_type_associations_by_id,
+    )
+    from .api.contact_contact_type_associations import (
+        post_company_contacts_by_parent_id_type_associations as post_company_contacts_by_parent_id_type_associations,
+    )
+    from .api.contact_contact_type_associations import (
+        put_company_contacts_by_parent_id_type_associations_by_id as put_company_contacts_by_parent_id_type_associations_by_id,
+    )
+    from .api.contact_department_infos import (
+        get_company_contacts_departments_by_id_info as get_company_contacts_departments_by_id_info,
+    )
+    from .api.contact_department_infos import (
+        get_company_contacts_departments_info as get_company_contacts_departments_info,
+    )
+    from .api.contact_department_infos import (
+        get_company_contacts_departments_info_count as get_company_contacts_departments_info_count,
+    )
     from .api.contact_departments import (
         delete_company_contacts_departments_by_id as delete_company_contacts_departments_by_id,
     )
@@ -397,6 +1306,12 @@ if TYPE_CHECKING:
     )
     from .api.contact_departments import (
         get_company_contacts_departments_by_id as get_company_contacts_departments_by_id,
+    )
+    from .api.contact_departments import (
+        get_company_contacts_departments_by_id_usages as get_company_contacts_departments_by_id_usages,
+    )
+    from .api.contact_departments import (
+        get_company_contacts_departments_by_id_usages_list as get_company_contacts_departments_by_id_usages_list,
     )
     from .api.contact_departments import (
         get_company_contacts_departments_count as get_company_contacts_departments_count,
@@ -409,6 +1324,36 @@ if TYPE_CHECKING:
     )
     from .api.contact_departments import (
         put_company_contacts_departments_by_id as put_company_contacts_departments_by_id,
+    )
+    from .api.contact_groups import (
+        delete_company_contacts_by_parent_id_groups_by_id as delete_company_contacts_by_parent_id_groups_by_id,
+    )
+    from .api.contact_groups import (
+        get_company_contacts_by_parent_id_groups as get_company_contacts_by_parent_id_groups,
+    )
+    from .api.contact_groups import (
+        get_company_contacts_by_parent_id_groups_by_id as get_company_contacts_by_parent_id_groups_by_id,
+    )
+    from .api.contact_groups import (
+        get_company_contacts_by_parent_id_groups_count as get_company_contacts_by_parent_id_groups_count,
+    )
+    from .api.contact_groups import (
+        patch_company_contacts_by_parent_id_groups_by_id as patch_company_contacts_by_parent_id_groups_by_id,
+    )
+    from .api.contact_groups import (
+        post_company_contacts_by_parent_id_groups as post_company_contacts_by_parent_id_groups,
+    )
+    from .api.contact_groups import (
+        put_company_contacts_by_parent_id_groups_by_id as put_company_contacts_by_parent_id_groups_by_id,
+    )
+    from .api.contact_infos import (
+        get_company_contacts_by_id_info as get_company_contacts_by_id_info,
+    )
+    from .api.contact_infos import (
+        get_company_contacts_info as get_company_contacts_info,
+    )
+    from .api.contact_infos import (
+        get_company_contacts_info_count as get_company_contacts_info_count,
     )
     from .api.contact_notes import (
         delete_company_contacts_by_parent_id_notes_by_id as delete_company_contacts_by_parent_id_notes_by_id,
@@ -431,8 +1376,68 @@ if TYPE_CHECKING:
     from .api.contact_notes import (
         put_company_contacts_by_parent_id_notes_by_id as put_company_contacts_by_parent_id_notes_by_id,
     )
+    from .api.contact_relationships import (
+        delete_company_contacts_relationships_by_id as delete_company_contacts_relationships_by_id,
+    )
+    from .api.contact_relationships import (
+        get_company_contacts_relationships as get_company_contacts_relationships,
+    )
+    from .api.contact_relationships import (
+        get_company_contacts_relationships_by_id as get_company_contacts_relationships_by_id,
+    )
+    from .api.contact_relationships import (
+        get_company_contacts_relationships_count as get_company_contacts_relationships_count,
+    )
+    from .api.contact_relationships import (
+        patch_company_contacts_relationships_by_id as patch_company_contacts_relationships_by_id,
+    )
+    from .api.contact_relationships import (
+        post_company_contacts_relationships as post_company_contacts_relationships,
+    )
+    from .api.contact_relationships import (
+        put_company_contacts_relationships_by_id as put_company_contacts_relationships_by_id,
+    )
+    from .api.contact_tracks import (
+        delete_company_contacts_by_parent_id_tracks_by_id as delete_company_contacts_by_parent_id_tracks_by_id,
+    )
+    from .api.contact_tracks import (
+        get_company_contacts_by_parent_id_tracks as get_company_contacts_by_parent_id_tracks,
+    )
+    from .api.contact_tracks import (
+        get_company_contacts_by_parent_id_tracks_by_id as get_company_contacts_by_parent_id_tracks_by_id,
+    )
+    from .api.contact_tracks import (
+        get_company_contacts_by_parent_id_tracks_count as get_company_contacts_by_parent_id_tracks_count,
+    )
+    from .api.contact_tracks import (
+        post_company_contacts_by_parent_id_tracks as post_company_contacts_by_parent_id_tracks,
+    )
+    from .api.contact_type_associations import (
+        delete_company_contact_type_associations_by_id as delete_company_contact_type_associations_by_id,
+    )
+    from .api.contact_type_associations import (
+        get_company_contact_type_associations as get_company_contact_type_associations,
+    )
+    from .api.contact_type_associations import (
+        get_company_contact_type_associations_by_id as get_company_contact_type_associations_by_id,
+    )
+    from .api.contact_type_associations import (
+        get_company_contact_type_associations_count as get_company_contact_type_associations_count,
+    )
+    from .api.contact_type_associations import (
+        patch_company_contact_type_associations_by_id as patch_company_contact_type_associations_by_id,
+    )
+    from .api.contact_type_associations import (
+        post_company_contact_type_associations as post_company_contact_type_associations,
+    )
+    from .api.contact_type_associations import (
+        put_company_contact_type_associations_by_id as put_company_contact_type_associations_by_id,
+    )
     from .api.contact_types import (
         delete_company_contacts_types_by_id as delete_company_contacts_types_by_id,
+    )
+    from .api.contact_types import (
+        get_company_contact_types_by_id_usages_list as get_company_contact_types_by_id_usages_list,
     )
     from .api.contact_types import (
         get_company_contacts_types as get_company_contacts_types,
@@ -441,7 +1446,16 @@ if TYPE_CHECKING:
         get_company_contacts_types_by_id as get_company_contacts_types_by_id,
     )
     from .api.contact_types import (
+        get_company_contacts_types_by_id_info as get_company_contacts_types_by_id_info,
+    )
+    from .api.contact_types import (
         get_company_contacts_types_count as get_company_contacts_types_count,
+    )
+    from .api.contact_types import (
+        get_company_contacts_types_count_info as get_company_contacts_types_count_info,
+    )
+    from .api.contact_types import (
+        get_company_contacts_types_info as get_company_contacts_types_info,
     )
     from .api.contact_types import (
         patch_company_contacts_types_by_id as patch_company_contacts_types_by_id,
@@ -457,18 +1471,161 @@ if TYPE_CHECKING:
     )
     from .api.contacts import get_company_contacts as get_company_contacts
     from .api.contacts import get_company_contacts_by_id as get_company_contacts_by_id
+    from .api.contacts import (
+        get_company_contacts_by_id_image as get_company_contacts_by_id_image,
+    )
+    from .api.contacts import (
+        get_company_contacts_by_id_portal_security as get_company_contacts_by_id_portal_security,
+    )
+    from .api.contacts import (
+        get_company_contacts_by_id_usages as get_company_contacts_by_id_usages,
+    )
+    from .api.contacts import (
+        get_company_contacts_by_id_usages_list as get_company_contacts_by_id_usages_list,
+    )
     from .api.contacts import get_company_contacts_count as get_company_contacts_count
+    from .api.contacts import (
+        get_company_contacts_default as get_company_contacts_default,
+    )
     from .api.contacts import (
         patch_company_contacts_by_id as patch_company_contacts_by_id,
     )
     from .api.contacts import post_company_contacts as post_company_contacts
+    from .api.contacts import (
+        post_company_contacts_request_password as post_company_contacts_request_password,
+    )
+    from .api.contacts import (
+        post_company_contacts_validate_portal_credentials as post_company_contacts_validate_portal_credentials,
+    )
     from .api.contacts import put_company_contacts_by_id as put_company_contacts_by_id
+    from .api.countries import (
+        delete_company_countries_by_id as delete_company_countries_by_id,
+    )
+    from .api.countries import get_company_countries as get_company_countries
+    from .api.countries import (
+        get_company_countries_by_id as get_company_countries_by_id,
+    )
+    from .api.countries import (
+        get_company_countries_count as get_company_countries_count,
+    )
+    from .api.countries import (
+        patch_company_countries_by_id as patch_company_countries_by_id,
+    )
+    from .api.countries import post_company_countries as post_company_countries
+    from .api.countries import (
+        put_company_countries_by_id as put_company_countries_by_id,
+    )
+    from .api.country_infos import (
+        get_company_countries_by_id_info as get_company_countries_by_id_info,
+    )
+    from .api.country_infos import (
+        get_company_countries_info as get_company_countries_info,
+    )
+    from .api.country_infos import (
+        get_company_countries_info_count as get_company_countries_info_count,
+    )
+    from .api.entity_type_infos import (
+        get_company_entity_types_info_count as get_company_entity_types_info_count,
+    )
+    from .api.entity_type_infos import (
+        get_company_entitytypes_by_id_info as get_company_entitytypes_by_id_info,
+    )
+    from .api.entity_type_infos import (
+        get_company_entitytypes_info as get_company_entitytypes_info,
+    )
+    from .api.entity_types import get_company_entity_types as get_company_entity_types
+    from .api.entity_types import (
+        get_company_entity_types_by_id as get_company_entity_types_by_id,
+    )
+    from .api.entity_types import (
+        get_company_entity_types_count as get_company_entity_types_count,
+    )
+    from .api.expense_type_infos import (
+        get_company_expense_types_info_count as get_company_expense_types_info_count,
+    )
+    from .api.gl_entries import (
+        get_finance_invoices_by_parent_id_gl_entries as get_finance_invoices_by_parent_id_gl_entries,
+    )
+    from .api.gl_entries import (
+        get_finance_invoices_by_parent_id_gl_entries_by_id as get_finance_invoices_by_parent_id_gl_entries_by_id,
+    )
+    from .api.gl_entries import (
+        patch_finance_invoices_by_parent_id_gl_entries_by_id as patch_finance_invoices_by_parent_id_gl_entries_by_id,
+    )
+    from .api.gl_entries import (
+        put_finance_invoices_by_parent_id_gl_entries_by_id as put_finance_invoices_by_parent_id_gl_entries_by_id,
+    )
     from .api.impacts import get_service_impacts as get_service_impacts
     from .api.impacts import get_service_impacts_by_id as get_service_impacts_by_id
     from .api.impacts import get_service_impacts_count as get_service_impacts_count
     from .api.impacts import patch_service_impacts_by_id as patch_service_impacts_by_id
     from .api.impacts import put_service_impacts_by_id as put_service_impacts_by_id
     from .api.info import get_system_info as get_system_info
+    from .api.invoice_commissions import (
+        get_finance_invoices_by_parent_id_commissions as get_finance_invoices_by_parent_id_commissions,
+    )
+    from .api.invoice_commissions import (
+        get_finance_invoices_by_parent_id_commissions_by_id as get_finance_invoices_by_parent_id_commissions_by_id,
+    )
+    from .api.invoice_commissions import (
+        patch_finance_invoices_by_parent_id_commissions_by_id as patch_finance_invoices_by_parent_id_commissions_by_id,
+    )
+    from .api.invoice_commissions import (
+        post_finance_invoices_by_parent_id_commissions_recalculate as post_finance_invoices_by_parent_id_commissions_recalculate,
+    )
+    from .api.invoice_payments import (
+        delete_finance_invoices_by_parent_id_payments_by_id as delete_finance_invoices_by_parent_id_payments_by_id,
+    )
+    from .api.invoice_payments import (
+        get_finance_invoices_by_parent_id_payments as get_finance_invoices_by_parent_id_payments,
+    )
+    from .api.invoice_payments import (
+        get_finance_invoices_by_parent_id_payments_by_id as get_finance_invoices_by_parent_id_payments_by_id,
+    )
+    from .api.invoice_payments import (
+        patch_finance_invoices_by_parent_id_payments_by_id as patch_finance_invoices_by_parent_id_payments_by_id,
+    )
+    from .api.invoice_payments import (
+        post_finance_invoices_by_parent_id_payments as post_finance_invoices_by_parent_id_payments,
+    )
+    from .api.invoice_payments import (
+        put_finance_invoices_by_parent_id_payments_by_id as put_finance_invoices_by_parent_id_payments_by_id,
+    )
+    from .api.invoice_routings import (
+        delete_finance_invoices_by_parent_id_routings_by_id as delete_finance_invoices_by_parent_id_routings_by_id,
+    )
+    from .api.invoice_routings import (
+        get_finance_invoices_by_parent_id_routings as get_finance_invoices_by_parent_id_routings,
+    )
+    from .api.invoice_routings import (
+        get_finance_invoices_by_parent_id_routings_by_id as get_finance_invoices_by_parent_id_routings_by_id,
+    )
+    from .api.invoice_routings import (
+        get_finance_invoices_by_parent_id_routings_count as get_finance_invoices_by_parent_id_routings_count,
+    )
+    from .api.invoice_routings import (
+        patch_finance_invoices_by_parent_id_routings_by_id as patch_finance_invoices_by_parent_id_routings_by_id,
+    )
+    from .api.invoice_routings import (
+        post_finance_invoices_by_parent_id_routings as post_finance_invoices_by_parent_id_routings,
+    )
+    from .api.invoice_routings import (
+        put_finance_invoices_by_parent_id_routings_by_id as put_finance_invoices_by_parent_id_routings_by_id,
+    )
+    from .api.invoices import (
+        delete_finance_invoices_by_id as delete_finance_invoices_by_id,
+    )
+    from .api.invoices import get_finance_invoices as get_finance_invoices
+    from .api.invoices import get_finance_invoices_by_id as get_finance_invoices_by_id
+    from .api.invoices import (
+        get_finance_invoices_by_id_pdf as get_finance_invoices_by_id_pdf,
+    )
+    from .api.invoices import get_finance_invoices_count as get_finance_invoices_count
+    from .api.invoices import (
+        patch_finance_invoices_by_id as patch_finance_invoices_by_id,
+    )
+    from .api.invoices import post_finance_invoices as post_finance_invoices
+    from .api.invoices import put_finance_invoices_by_id as put_finance_invoices_by_id
     from .api.knowledge_base_articles import (
         delete_service_knowledge_base_articles_by_id as delete_service_knowledge_base_articles_by_id,
     )
@@ -490,12 +1647,973 @@ if TYPE_CHECKING:
     from .api.knowledge_base_articles import (
         put_service_knowledge_base_articles_by_id as put_service_knowledge_base_articles_by_id,
     )
+    from .api.knowledge_base_categories import (
+        delete_service_knowledge_base_categories_by_id as delete_service_knowledge_base_categories_by_id,
+    )
+    from .api.knowledge_base_categories import (
+        get_service_knowledge_base_categories as get_service_knowledge_base_categories,
+    )
+    from .api.knowledge_base_categories import (
+        get_service_knowledge_base_categories_by_id as get_service_knowledge_base_categories_by_id,
+    )
+    from .api.knowledge_base_categories import (
+        get_service_knowledge_base_categories_count as get_service_knowledge_base_categories_count,
+    )
+    from .api.knowledge_base_categories import (
+        patch_service_knowledge_base_categories_by_id as patch_service_knowledge_base_categories_by_id,
+    )
+    from .api.knowledge_base_categories import (
+        post_service_knowledge_base_categories as post_service_knowledge_base_categories,
+    )
+    from .api.knowledge_base_categories import (
+        put_service_knowledge_base_categories_by_id as put_service_knowledge_base_categories_by_id,
+    )
+    from .api.knowledge_base_settingses import (
+        get_service_knowledgebasesettings as get_service_knowledgebasesettings,
+    )
+    from .api.knowledge_base_settingses import (
+        get_service_knowledgebasesettings_by_id as get_service_knowledgebasesettings_by_id,
+    )
+    from .api.knowledge_base_settingses import (
+        patch_service_knowledgebasesettings_by_id as patch_service_knowledgebasesettings_by_id,
+    )
+    from .api.knowledge_base_settingses import (
+        post_service_knowledgebasesettings as post_service_knowledgebasesettings,
+    )
+    from .api.knowledge_base_settingses import (
+        put_service_knowledgebasesettings_by_id as put_service_knowledgebasesettings_by_id,
+    )
+    from .api.knowledge_base_sub_categories import (
+        delete_service_knowledge_base_sub_categories_by_id as delete_service_knowledge_base_sub_categories_by_id,
+    )
+    from .api.knowledge_base_sub_categories import (
+        get_service_knowledge_base_sub_categories as get_service_knowledge_base_sub_categories,
+    )
+    from .api.knowledge_base_sub_categories import (
+        get_service_knowledge_base_sub_categories_by_id as get_service_knowledge_base_sub_categories_by_id,
+    )
+    from .api.knowledge_base_sub_categories import (
+        get_service_knowledge_base_sub_categories_by_id_usages as get_service_knowledge_base_sub_categories_by_id_usages,
+    )
+    from .api.knowledge_base_sub_categories import (
+        get_service_knowledge_base_sub_categories_by_id_usages_list as get_service_knowledge_base_sub_categories_by_id_usages_list,
+    )
+    from .api.knowledge_base_sub_categories import (
+        get_service_knowledge_base_sub_categories_count as get_service_knowledge_base_sub_categories_count,
+    )
+    from .api.knowledge_base_sub_categories import (
+        patch_service_knowledge_base_sub_categories_by_id as patch_service_knowledge_base_sub_categories_by_id,
+    )
+    from .api.knowledge_base_sub_categories import (
+        post_service_knowledge_base_sub_categories as post_service_knowledge_base_sub_categories,
+    )
+    from .api.knowledge_base_sub_categories import (
+        put_service_knowledge_base_sub_categories_by_id as put_service_knowledge_base_sub_categories_by_id,
+    )
+    from .api.m365_contact_sync_properties import (
+        delete_company_m365_contactsync_property as delete_company_m365_contactsync_property,
+    )
+    from .api.m365_contact_sync_properties import (
+        get_company_m365_contactsync_by_id_property as get_company_m365_contactsync_by_id_property,
+    )
+    from .api.m365_contact_sync_properties import (
+        get_company_m365_contactsync_property_count as get_company_m365_contactsync_property_count,
+    )
+    from .api.m365_contact_sync_properties import (
+        get_company_m365_contactsync_property_excluded as get_company_m365_contactsync_property_excluded,
+    )
+    from .api.m365_contact_sync_properties import (
+        get_company_m365_contactsync_property_included as get_company_m365_contactsync_property_included,
+    )
+    from .api.m365_contact_sync_properties import (
+        post_company_m365_contactsync_property as post_company_m365_contactsync_property,
+    )
+    from .api.m365_contacts import get_company_m365_contact as get_company_m365_contact
+    from .api.m365_contacts import (
+        get_company_m365_contact_by_id as get_company_m365_contact_by_id,
+    )
+    from .api.m365_contacts import (
+        get_company_m365_contact_count as get_company_m365_contact_count,
+    )
+    from .api.managed_device_accounts import (
+        delete_system_members_by_parent_id_managed_device_accounts_bulk as delete_system_members_by_parent_id_managed_device_accounts_bulk,
+    )
+    from .api.managed_device_accounts import (
+        get_system_members_by_parent_id_managed_device_accounts as get_system_members_by_parent_id_managed_device_accounts,
+    )
+    from .api.managed_device_accounts import (
+        put_system_members_by_parent_id_managed_device_accounts_bulk as put_system_members_by_parent_id_managed_device_accounts_bulk,
+    )
+    from .api.managed_devices_integration_cross_references import (
+        delete_company_managed_devices_integrations_by_parent_id_cross_references_by_id as delete_company_managed_devices_integrations_by_parent_id_cross_references_by_id,
+    )
+    from .api.managed_devices_integration_cross_references import (
+        get_company_managed_devices_integrations_by_parent_id_cross_references as get_company_managed_devices_integrations_by_parent_id_cross_references,
+    )
+    from .api.managed_devices_integration_cross_references import (
+        get_company_managed_devices_integrations_by_parent_id_cross_references_by_id as get_company_managed_devices_integrations_by_parent_id_cross_references_by_id,
+    )
+    from .api.managed_devices_integration_cross_references import (
+        get_company_managed_devices_integrations_by_parent_id_cross_references_count as get_company_managed_devices_integrations_by_parent_id_cross_references_count,
+    )
+    from .api.managed_devices_integration_cross_references import (
+        patch_company_managed_devices_integrations_by_parent_id_cross_references_by_id as patch_company_managed_devices_integrations_by_parent_id_cross_references_by_id,
+    )
+    from .api.managed_devices_integration_cross_references import (
+        post_company_managed_devices_integrations_by_parent_id_cross_references as post_company_managed_devices_integrations_by_parent_id_cross_references,
+    )
+    from .api.managed_devices_integration_cross_references import (
+        put_company_managed_devices_integrations_by_parent_id_cross_references_by_id as put_company_managed_devices_integrations_by_parent_id_cross_references_by_id,
+    )
+    from .api.managed_devices_integration_infos import (
+        get_company_managed_devices_integrations_by_id_info as get_company_managed_devices_integrations_by_id_info,
+    )
+    from .api.managed_devices_integration_infos import (
+        get_company_managed_devices_integrations_info as get_company_managed_devices_integrations_info,
+    )
+    from .api.managed_devices_integration_infos import (
+        get_company_managed_devices_integrations_info_count as get_company_managed_devices_integrations_info_count,
+    )
+    from .api.managed_devices_integration_logins import (
+        delete_company_managed_devices_integrations_by_parent_id_logins_by_id as delete_company_managed_devices_integrations_by_parent_id_logins_by_id,
+    )
+    from .api.managed_devices_integration_logins import (
+        get_company_managed_devices_integrations_by_parent_id_logins as get_company_managed_devices_integrations_by_parent_id_logins,
+    )
+    from .api.managed_devices_integration_logins import (
+        get_company_managed_devices_integrations_by_parent_id_logins_by_id as get_company_managed_devices_integrations_by_parent_id_logins_by_id,
+    )
+    from .api.managed_devices_integration_logins import (
+        get_company_managed_devices_integrations_by_parent_id_logins_count as get_company_managed_devices_integrations_by_parent_id_logins_count,
+    )
+    from .api.managed_devices_integration_logins import (
+        patch_company_managed_devices_integrations_by_parent_id_logins_by_id as patch_company_managed_devices_integrations_by_parent_id_logins_by_id,
+    )
+    from .api.managed_devices_integration_logins import (
+        post_company_managed_devices_integrations_by_parent_id_logins as post_company_managed_devices_integrations_by_parent_id_logins,
+    )
+    from .api.managed_devices_integration_logins import (
+        put_company_managed_devices_integrations_by_parent_id_logins_by_id as put_company_managed_devices_integrations_by_parent_id_logins_by_id,
+    )
+    from .api.managed_devices_integration_notifications import (
+        delete_company_managed_devices_integrations_by_parent_id_notifications_by_id as delete_company_managed_devices_integrations_by_parent_id_notifications_by_id,
+    )
+    from .api.managed_devices_integration_notifications import (
+        get_company_managed_devices_integrations_by_parent_id_notifications as get_company_managed_devices_integrations_by_parent_id_notifications,
+    )
+    from .api.managed_devices_integration_notifications import (
+        get_company_managed_devices_integrations_by_parent_id_notifications_by_id as get_company_managed_devices_integrations_by_parent_id_notifications_by_id,
+    )
+    from .api.managed_devices_integration_notifications import (
+        get_company_managed_devices_integrations_by_parent_id_notifications_count as get_company_managed_devices_integrations_by_parent_id_notifications_count,
+    )
+    from .api.managed_devices_integration_notifications import (
+        patch_company_managed_devices_integrations_by_parent_id_notifications_by_id as patch_company_managed_devices_integrations_by_parent_id_notifications_by_id,
+    )
+    from .api.managed_devices_integration_notifications import (
+        post_company_managed_devices_integrations_by_parent_id_notifications as post_company_managed_devices_integrations_by_parent_id_notifications,
+    )
+    from .api.managed_devices_integration_notifications import (
+        put_company_managed_devices_integrations_by_parent_id_notifications_by_id as put_company_managed_devices_integrations_by_parent_id_notifications_by_id,
+    )
+    from .api.managed_devices_integrations import (
+        delete_company_managed_devices_integrations_by_id as delete_company_managed_devices_integrations_by_id,
+    )
+    from .api.managed_devices_integrations import (
+        get_company_managed_devices_integrations as get_company_managed_devices_integrations,
+    )
+    from .api.managed_devices_integrations import (
+        get_company_managed_devices_integrations_by_id as get_company_managed_devices_integrations_by_id,
+    )
+    from .api.managed_devices_integrations import (
+        get_company_managed_devices_integrations_by_id_usages as get_company_managed_devices_integrations_by_id_usages,
+    )
+    from .api.managed_devices_integrations import (
+        get_company_managed_devices_integrations_by_id_usages_list as get_company_managed_devices_integrations_by_id_usages_list,
+    )
+    from .api.managed_devices_integrations import (
+        get_company_managed_devices_integrations_count as get_company_managed_devices_integrations_count,
+    )
+    from .api.managed_devices_integrations import (
+        patch_company_managed_devices_integrations_by_id as patch_company_managed_devices_integrations_by_id,
+    )
+    from .api.managed_devices_integrations import (
+        post_company_managed_devices_integrations as post_company_managed_devices_integrations,
+    )
+    from .api.managed_devices_integrations import (
+        put_company_managed_devices_integrations_by_id as put_company_managed_devices_integrations_by_id,
+    )
+    from .api.management_backup import (
+        delete_company_management_backups_by_id as delete_company_management_backups_by_id,
+    )
+    from .api.management_backup import (
+        get_company_management_backups as get_company_management_backups,
+    )
+    from .api.management_backup import (
+        get_company_management_backups_by_id as get_company_management_backups_by_id,
+    )
+    from .api.management_backup import (
+        get_company_management_backups_count as get_company_management_backups_count,
+    )
+    from .api.management_backup import (
+        patch_company_management_backups_by_id as patch_company_management_backups_by_id,
+    )
+    from .api.management_backup import (
+        post_company_management_backups as post_company_management_backups,
+    )
+    from .api.management_backup import (
+        put_company_management_backups_by_id as put_company_management_backups_by_id,
+    )
+    from .api.management_execute_managed_it_syncs import (
+        post_company_management_by_id_execute_managed_it_sync as post_company_management_by_id_execute_managed_it_sync,
+    )
+    from .api.management_it_solution_agreement_interface_parameters import (
+        delete_company_management_it_solutions_by_parent_id_management_products_by_id as delete_company_management_it_solutions_by_parent_id_management_products_by_id,
+    )
+    from .api.management_it_solution_agreement_interface_parameters import (
+        get_company_management_it_solutions_by_parent_id_management_products as get_company_management_it_solutions_by_parent_id_management_products,
+    )
+    from .api.management_it_solution_agreement_interface_parameters import (
+        get_company_management_it_solutions_by_parent_id_management_products_by_id as get_company_management_it_solutions_by_parent_id_management_products_by_id,
+    )
+    from .api.management_it_solution_agreement_interface_parameters import (
+        get_company_management_it_solutions_by_parent_id_management_products_count as get_company_management_it_solutions_by_parent_id_management_products_count,
+    )
+    from .api.management_it_solution_agreement_interface_parameters import (
+        patch_company_management_it_solutions_by_parent_id_management_products_by_id as patch_company_management_it_solutions_by_parent_id_management_products_by_id,
+    )
+    from .api.management_it_solution_agreement_interface_parameters import (
+        post_company_management_it_solutions_by_parent_id_management_products as post_company_management_it_solutions_by_parent_id_management_products,
+    )
+    from .api.management_it_solution_agreement_interface_parameters import (
+        put_company_management_it_solutions_by_parent_id_management_products_by_id as put_company_management_it_solutions_by_parent_id_management_products_by_id,
+    )
+    from .api.management_it_solutions import (
+        delete_company_management_it_solutions_by_id as delete_company_management_it_solutions_by_id,
+    )
+    from .api.management_it_solutions import (
+        get_company_management_it_solutions as get_company_management_it_solutions,
+    )
+    from .api.management_it_solutions import (
+        get_company_management_it_solutions_by_id as get_company_management_it_solutions_by_id,
+    )
+    from .api.management_it_solutions import (
+        get_company_management_it_solutions_by_id_usages as get_company_management_it_solutions_by_id_usages,
+    )
+    from .api.management_it_solutions import (
+        get_company_management_it_solutions_by_id_usages_list as get_company_management_it_solutions_by_id_usages_list,
+    )
+    from .api.management_it_solutions import (
+        get_company_management_it_solutions_count as get_company_management_it_solutions_count,
+    )
+    from .api.management_it_solutions import (
+        patch_company_management_it_solutions_by_id as patch_company_management_it_solutions_by_id,
+    )
+    from .api.management_it_solutions import (
+        post_company_management_it_solutions as post_company_management_it_solutions,
+    )
+    from .api.management_it_solutions import (
+        put_company_management_it_solutions_by_id as put_company_management_it_solutions_by_id,
+    )
+    from .api.management_logs import (
+        get_company_management_by_id_log_download as get_company_management_by_id_log_download,
+    )
+    from .api.management_logs import (
+        get_company_management_by_id_logs as get_company_management_by_id_logs,
+    )
+    from .api.management_report_notifications import (
+        delete_company_companies_by_parent_id_management_report_notifications_by_id as delete_company_companies_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_notifications import (
+        delete_company_management_by_parent_id_management_report_notifications_by_id as delete_company_management_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_notifications import (
+        get_company_companies_by_parent_id_management_report_notifications as get_company_companies_by_parent_id_management_report_notifications,
+    )
+    from .api.management_report_notifications import (
+        get_company_companies_by_parent_id_management_report_notifications_by_id as get_company_companies_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_notifications import (
+        get_company_companies_by_parent_id_management_report_notifications_count as get_company_companies_by_parent_id_management_report_notifications_count,
+    )
+    from .api.management_report_notifications import (
+        get_company_management_by_parent_id_management_report_notifications as get_company_management_by_parent_id_management_report_notifications,
+    )
+    from .api.management_report_notifications import (
+        get_company_management_by_parent_id_management_report_notifications_by_id as get_company_management_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_notifications import (
+        get_company_management_by_parent_id_management_report_notifications_count as get_company_management_by_parent_id_management_report_notifications_count,
+    )
+    from .api.management_report_notifications import (
+        patch_company_companies_by_parent_id_management_report_notifications_by_id as patch_company_companies_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_notifications import (
+        patch_company_management_by_parent_id_management_report_notifications_by_id as patch_company_management_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_notifications import (
+        post_company_companies_by_parent_id_management_report_notifications as post_company_companies_by_parent_id_management_report_notifications,
+    )
+    from .api.management_report_notifications import (
+        post_company_management_by_parent_id_management_report_notifications as post_company_management_by_parent_id_management_report_notifications,
+    )
+    from .api.management_report_notifications import (
+        put_company_companies_by_parent_id_management_report_notifications_by_id as put_company_companies_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_notifications import (
+        put_company_management_by_parent_id_management_report_notifications_by_id as put_company_management_by_parent_id_management_report_notifications_by_id,
+    )
+    from .api.management_report_setups import (
+        get_company_companies_by_parent_id_management_report_setup as get_company_companies_by_parent_id_management_report_setup,
+    )
+    from .api.management_report_setups import (
+        patch_company_companies_by_parent_id_management_report_setup_by_id as patch_company_companies_by_parent_id_management_report_setup_by_id,
+    )
+    from .api.management_report_setups import (
+        post_company_companies_by_parent_id_management_report_setup as post_company_companies_by_parent_id_management_report_setup,
+    )
+    from .api.management_report_setups import (
+        put_company_companies_by_parent_id_management_report_setup_by_id as put_company_companies_by_parent_id_management_report_setup_by_id,
+    )
+    from .api.managements import get_company_management as get_company_management
+    from .api.managements import (
+        get_company_management_by_id as get_company_management_by_id,
+    )
+    from .api.managements import (
+        get_company_management_count as get_company_management_count,
+    )
+    from .api.managements import (
+        patch_company_management_by_id as patch_company_management_by_id,
+    )
+    from .api.managements import (
+        put_company_management_by_id as put_company_management_by_id,
+    )
+    from .api.market_description_infos import (
+        get_company_market_descriptions_by_id_info as get_company_market_descriptions_by_id_info,
+    )
+    from .api.market_description_infos import (
+        get_company_market_descriptions_info as get_company_market_descriptions_info,
+    )
+    from .api.market_description_infos import (
+        get_company_market_descriptions_info_count as get_company_market_descriptions_info_count,
+    )
+    from .api.member_accruals import (
+        delete_system_members_by_parent_id_accruals_by_id as delete_system_members_by_parent_id_accruals_by_id,
+    )
+    from .api.member_accruals import (
+        get_system_members_by_parent_id_accruals as get_system_members_by_parent_id_accruals,
+    )
+    from .api.member_accruals import (
+        get_system_members_by_parent_id_accruals_by_id as get_system_members_by_parent_id_accruals_by_id,
+    )
+    from .api.member_accruals import (
+        get_system_members_by_parent_id_accruals_count as get_system_members_by_parent_id_accruals_count,
+    )
+    from .api.member_accruals import (
+        patch_system_members_by_parent_id_accruals_by_id as patch_system_members_by_parent_id_accruals_by_id,
+    )
+    from .api.member_accruals import (
+        post_system_members_by_parent_id_accruals as post_system_members_by_parent_id_accruals,
+    )
+    from .api.member_accruals import (
+        put_system_members_by_parent_id_accruals_by_id as put_system_members_by_parent_id_accruals_by_id,
+    )
+    from .api.member_certifications import (
+        delete_system_members_by_parent_id_certifications_by_id as delete_system_members_by_parent_id_certifications_by_id,
+    )
+    from .api.member_certifications import (
+        get_system_members_by_parent_id_certifications as get_system_members_by_parent_id_certifications,
+    )
+    from .api.member_certifications import (
+        get_system_members_by_parent_id_certifications_by_id as get_system_members_by_parent_id_certifications_by_id,
+    )
+    from .api.member_certifications import (
+        get_system_members_by_parent_id_certifications_count as get_system_members_by_parent_id_certifications_count,
+    )
+    from .api.member_certifications import (
+        patch_system_members_by_parent_id_certifications_by_id as patch_system_members_by_parent_id_certifications_by_id,
+    )
+    from .api.member_certifications import (
+        post_system_members_by_parent_id_certifications as post_system_members_by_parent_id_certifications,
+    )
+    from .api.member_certifications import (
+        put_system_members_by_parent_id_certifications_by_id as put_system_members_by_parent_id_certifications_by_id,
+    )
+    from .api.member_delegations import (
+        delete_system_members_by_parent_id_delegations_by_id as delete_system_members_by_parent_id_delegations_by_id,
+    )
+    from .api.member_delegations import (
+        get_system_members_by_parent_id_delegations as get_system_members_by_parent_id_delegations,
+    )
+    from .api.member_delegations import (
+        get_system_members_by_parent_id_delegations_by_id as get_system_members_by_parent_id_delegations_by_id,
+    )
+    from .api.member_delegations import (
+        get_system_members_by_parent_id_delegations_count as get_system_members_by_parent_id_delegations_count,
+    )
+    from .api.member_delegations import (
+        patch_system_members_by_parent_id_delegations_by_id as patch_system_members_by_parent_id_delegations_by_id,
+    )
+    from .api.member_delegations import (
+        post_system_members_by_parent_id_delegations as post_system_members_by_parent_id_delegations,
+    )
+    from .api.member_delegations import (
+        put_system_members_by_parent_id_delegations_by_id as put_system_members_by_parent_id_delegations_by_id,
+    )
+    from .api.member_images import (
+        get_system_members_by_id_image as get_system_members_by_id_image,
+    )
+    from .api.member_notification_settings import (
+        delete_system_members_by_parent_id_notification_settings_by_id as delete_system_members_by_parent_id_notification_settings_by_id,
+    )
+    from .api.member_notification_settings import (
+        get_system_members_by_parent_id_notification_settings as get_system_members_by_parent_id_notification_settings,
+    )
+    from .api.member_notification_settings import (
+        get_system_members_by_parent_id_notification_settings_by_id as get_system_members_by_parent_id_notification_settings_by_id,
+    )
+    from .api.member_notification_settings import (
+        get_system_members_by_parent_id_notification_settings_count as get_system_members_by_parent_id_notification_settings_count,
+    )
+    from .api.member_notification_settings import (
+        patch_system_members_by_parent_id_notification_settings_by_id as patch_system_members_by_parent_id_notification_settings_by_id,
+    )
+    from .api.member_notification_settings import (
+        post_system_members_by_parent_id_notification_settings as post_system_members_by_parent_id_notification_settings,
+    )
+    from .api.member_notification_settings import (
+        put_system_members_by_parent_id_notification_settings_by_id as put_system_members_by_parent_id_notification_settings_by_id,
+    )
+    from .api.member_personas import (
+        delete_system_members_by_parent_id_personas_by_id as delete_system_members_by_parent_id_personas_by_id,
+    )
+    from .api.member_personas import (
+        get_system_members_by_parent_id_personas as get_system_members_by_parent_id_personas,
+    )
+    from .api.member_personas import (
+        get_system_members_by_parent_id_personas_by_id as get_system_members_by_parent_id_personas_by_id,
+    )
+    from .api.member_personas import (
+        get_system_members_by_parent_id_personas_count as get_system_members_by_parent_id_personas_count,
+    )
+    from .api.member_personas import (
+        patch_system_members_by_parent_id_personas_by_id as patch_system_members_by_parent_id_personas_by_id,
+    )
+    from .api.member_personas import (
+        post_system_members_by_parent_id_personas as post_system_members_by_parent_id_personas,
+    )
+    from .api.member_personas import (
+        put_system_members_by_parent_id_personas_by_id as put_system_members_by_parent_id_personas_by_id,
+    )
+    from .api.member_skills import (
+        delete_system_members_by_parent_id_skills_by_id as delete_system_members_by_parent_id_skills_by_id,
+    )
+    from .api.member_skills import (
+        get_system_members_by_parent_id_skills as get_system_members_by_parent_id_skills,
+    )
+    from .api.member_skills import (
+        get_system_members_by_parent_id_skills_by_id as get_system_members_by_parent_id_skills_by_id,
+    )
+    from .api.member_skills import (
+        get_system_members_by_parent_id_skills_count as get_system_members_by_parent_id_skills_count,
+    )
+    from .api.member_skills import (
+        patch_system_members_by_parent_id_skills_by_id as patch_system_members_by_parent_id_skills_by_id,
+    )
+    from .api.member_skills import (
+        post_system_members_by_parent_id_skills as post_system_members_by_parent_id_skills,
+    )
+    from .api.member_skills import (
+        put_system_members_by_parent_id_skills_by_id as put_system_members_by_parent_id_skills_by_id,
+    )
+    from .api.member_types import (
+        delete_system_members_types_by_id as delete_system_members_types_by_id,
+    )
+    from .api.member_types import get_system_members_types as get_system_members_types
+    from .api.member_types import (
+        get_system_members_types_by_id as get_system_members_types_by_id,
+    )
+    from .api.member_types import (
+        get_system_members_types_by_id_info as get_system_members_types_by_id_info,
+    )
+    from .api.member_types import (
+        get_system_members_types_count as get_system_members_types_count,
+    )
+    from .api.member_types import (
+        get_system_members_types_info as get_system_members_types_info,
+    )
+    from .api.member_types import (
+        get_system_members_types_info_count as get_system_members_types_info_count,
+    )
+    from .api.member_types import (
+        patch_system_members_types_by_id as patch_system_members_types_by_id,
+    )
+    from .api.member_types import post_system_members_types as post_system_members_types
+    from .api.member_types import (
+        put_system_members_types_by_id as put_system_members_types_by_id,
+    )
+    from .api.members import (
+        delete_system_members_by_id_unused_time_sheets as delete_system_members_by_id_unused_time_sheets,
+    )
+    from .api.members import get_system_members as get_system_members
+    from .api.members import get_system_members_by_id as get_system_members_by_id
+    from .api.members import (
+        get_system_members_by_id_usages as get_system_members_by_id_usages,
+    )
+    from .api.members import (
+        get_system_members_by_id_usages_list as get_system_members_by_id_usages_list,
+    )
+    from .api.members import (
+        get_system_members_calendarsync as get_system_members_calendarsync,
+    )
+    from .api.members import get_system_members_count as get_system_members_count
+    from .api.members import get_system_members_with_sso as get_system_members_with_sso
+    from .api.members import patch_system_members_by_id as patch_system_members_by_id
+    from .api.members import post_system_members as post_system_members
+    from .api.members import (
+        post_system_members_by_id_deactivate as post_system_members_by_id_deactivate,
+    )
+    from .api.members import (
+        post_system_members_by_id_link_sso_user as post_system_members_by_id_link_sso_user,
+    )
+    from .api.members import (
+        post_system_members_by_id_submit as post_system_members_by_id_submit,
+    )
+    from .api.members import (
+        post_system_members_by_id_unlink_sso_user as post_system_members_by_id_unlink_sso_user,
+    )
+    from .api.members import (
+        post_system_members_by_member_identifier_tokens as post_system_members_by_member_identifier_tokens,
+    )
+    from .api.members import (
+        post_system_members_by_ssoid_deactivate_iam_member as post_system_members_by_ssoid_deactivate_iam_member,
+    )
+    from .api.members import put_system_members_by_id as put_system_members_by_id
+    from .api.my_member_certifications import (
+        delete_system_members_by_parent_id_mycertifications_by_id as delete_system_members_by_parent_id_mycertifications_by_id,
+    )
+    from .api.my_member_certifications import (
+        get_system_members_by_parent_id_mycertifications as get_system_members_by_parent_id_mycertifications,
+    )
+    from .api.my_member_certifications import (
+        get_system_members_by_parent_id_mycertifications_by_id as get_system_members_by_parent_id_mycertifications_by_id,
+    )
+    from .api.my_member_certifications import (
+        get_system_members_by_parent_id_mycertifications_count as get_system_members_by_parent_id_mycertifications_count,
+    )
+    from .api.my_member_certifications import (
+        patch_system_members_by_parent_id_mycertifications_by_id as patch_system_members_by_parent_id_mycertifications_by_id,
+    )
+    from .api.my_member_certifications import (
+        post_system_members_by_parent_id_mycertifications as post_system_members_by_parent_id_mycertifications,
+    )
+    from .api.my_member_certifications import (
+        put_system_members_by_parent_id_mycertifications_by_id as put_system_members_by_parent_id_mycertifications_by_id,
+    )
+    from .api.opportunities import (
+        delete_sales_opportunities_by_id as delete_sales_opportunities_by_id,
+    )
+    from .api.opportunities import get_sales_opportunities as get_sales_opportunities
+    from .api.opportunities import (
+        get_sales_opportunities_by_id as get_sales_opportunities_by_id,
+    )
+    from .api.opportunities import (
+        get_sales_opportunities_conversions_by_id as get_sales_opportunities_conversions_by_id,
+    )
+    from .api.opportunities import (
+        get_sales_opportunities_count as get_sales_opportunities_count,
+    )
+    from .api.opportunities import (
+        get_sales_opportunities_default as get_sales_opportunities_default,
+    )
+    from .api.opportunities import (
+        patch_sales_opportunities_by_id as patch_sales_opportunities_by_id,
+    )
+    from .api.opportunities import post_sales_opportunities as post_sales_opportunities
+    from .api.opportunities import (
+        post_sales_opportunities_by_id_convert_to_agreement as post_sales_opportunities_by_id_convert_to_agreement,
+    )
+    from .api.opportunities import (
+        post_sales_opportunities_by_id_convert_to_project as post_sales_opportunities_by_id_convert_to_project,
+    )
+    from .api.opportunities import (
+        post_sales_opportunities_by_id_convert_to_sales_order as post_sales_opportunities_by_id_convert_to_sales_order,
+    )
+    from .api.opportunities import (
+        post_sales_opportunities_by_id_convert_to_service_ticket as post_sales_opportunities_by_id_convert_to_service_ticket,
+    )
+    from .api.opportunities import (
+        put_sales_opportunities_by_id as put_sales_opportunities_by_id,
+    )
+    from .api.opportunity_contacts import (
+        delete_sales_opportunities_by_parent_id_contacts_by_id as delete_sales_opportunities_by_parent_id_contacts_by_id,
+    )
+    from .api.opportunity_contacts import (
+        get_sales_opportunities_by_parent_id_contacts as get_sales_opportunities_by_parent_id_contacts,
+    )
+    from .api.opportunity_contacts import (
+        get_sales_opportunities_by_parent_id_contacts_by_id as get_sales_opportunities_by_parent_id_contacts_by_id,
+    )
+    from .api.opportunity_contacts import (
+        get_sales_opportunities_by_parent_id_contacts_count as get_sales_opportunities_by_parent_id_contacts_count,
+    )
+    from .api.opportunity_contacts import (
+        patch_sales_opportunities_by_parent_id_contacts_by_id as patch_sales_opportunities_by_parent_id_contacts_by_id,
+    )
+    from .api.opportunity_contacts import (
+        post_sales_opportunities_by_parent_id_contacts as post_sales_opportunities_by_parent_id_contacts,
+    )
+    from .api.opportunity_contacts import (
+        put_sales_opportunities_by_parent_id_contacts_by_id as put_sales_opportunities_by_parent_id_contacts_by_id,
+    )
+    from .api.opportunity_forecast_items import (
+        delete_sales_opportunities_by_parent_id_forecast_by_id as delete_sales_opportunities_by_parent_id_forecast_by_id,
+    )
+    from .api.opportunity_forecast_items import (
+        get_sales_opportunities_by_parent_id_forecast_by_id as get_sales_opportunities_by_parent_id_forecast_by_id,
+    )
+    from .api.opportunity_forecast_items import (
+        patch_sales_opportunities_by_parent_id_forecast_by_id as patch_sales_opportunities_by_parent_id_forecast_by_id,
+    )
+    from .api.opportunity_forecast_items import (
+        post_sales_opportunities_by_parent_id_forecast_by_id as post_sales_opportunities_by_parent_id_forecast_by_id,
+    )
+    from .api.opportunity_forecast_items import (
+        put_sales_opportunities_by_parent_id_forecast_by_id as put_sales_opportunities_by_parent_id_forecast_by_id,
+    )
+    from .api.opportunity_forecasts import (
+        delete_sales_opportunities_by_parent_id_forecast as delete_sales_opportunities_by_parent_id_forecast,
+    )
+    from .api.opportunity_forecasts import (
+        get_sales_opportunities_by_parent_id_forecast as get_sales_opportunities_by_parent_id_forecast,
+    )
+    from .api.opportunity_forecasts import (
+        get_sales_opportunities_by_parent_id_forecast_count as get_sales_opportunities_by_parent_id_forecast_count,
+    )
+    from .api.opportunity_forecasts import (
+        patch_sales_opportunities_by_parent_id_forecast as patch_sales_opportunities_by_parent_id_forecast,
+    )
+    from .api.opportunity_forecasts import (
+        post_sales_opportunities_by_parent_id_forecast as post_sales_opportunities_by_parent_id_forecast,
+    )
+    from .api.opportunity_forecasts import (
+        post_sales_opportunities_by_parent_id_forecast_copy_by_id as post_sales_opportunities_by_parent_id_forecast_copy_by_id,
+    )
+    from .api.opportunity_forecasts import (
+        put_sales_opportunities_by_parent_id_forecast as put_sales_opportunities_by_parent_id_forecast,
+    )
+    from .api.opportunity_notes import (
+        delete_sales_opportunities_by_parent_id_notes_by_id as delete_sales_opportunities_by_parent_id_notes_by_id,
+    )
+    from .api.opportunity_notes import (
+        get_sales_opportunities_by_parent_id_notes as get_sales_opportunities_by_parent_id_notes,
+    )
+    from .api.opportunity_notes import (
+        get_sales_opportunities_by_parent_id_notes_by_id as get_sales_opportunities_by_parent_id_notes_by_id,
+    )
+    from .api.opportunity_notes import (
+        get_sales_opportunities_by_parent_id_notes_count as get_sales_opportunities_by_parent_id_notes_count,
+    )
+    from .api.opportunity_notes import (
+        patch_sales_opportunities_by_parent_id_notes_by_id as patch_sales_opportunities_by_parent_id_notes_by_id,
+    )
+    from .api.opportunity_notes import (
+        post_sales_opportunities_by_parent_id_notes as post_sales_opportunities_by_parent_id_notes,
+    )
+    from .api.opportunity_notes import (
+        put_sales_opportunities_by_parent_id_notes_by_id as put_sales_opportunities_by_parent_id_notes_by_id,
+    )
+    from .api.opportunity_ratings import (
+        delete_sales_opportunities_ratings_by_id as delete_sales_opportunities_ratings_by_id,
+    )
+    from .api.opportunity_ratings import (
+        get_sales_opportunities_ratings as get_sales_opportunities_ratings,
+    )
+    from .api.opportunity_ratings import (
+        get_sales_opportunities_ratings_by_id as get_sales_opportunities_ratings_by_id,
+    )
+    from .api.opportunity_ratings import (
+        get_sales_opportunities_ratings_by_id_info as get_sales_opportunities_ratings_by_id_info,
+    )
+    from .api.opportunity_ratings import (
+        get_sales_opportunities_ratings_count as get_sales_opportunities_ratings_count,
+    )
+    from .api.opportunity_ratings import (
+        get_sales_opportunities_ratings_info as get_sales_opportunities_ratings_info,
+    )
+    from .api.opportunity_ratings import (
+        get_sales_opportunities_ratings_info_count as get_sales_opportunities_ratings_info_count,
+    )
+    from .api.opportunity_ratings import (
+        patch_sales_opportunities_ratings_by_id as patch_sales_opportunities_ratings_by_id,
+    )
+    from .api.opportunity_ratings import (
+        post_sales_opportunities_ratings as post_sales_opportunities_ratings,
+    )
+    from .api.opportunity_ratings import (
+        put_sales_opportunities_ratings_by_id as put_sales_opportunities_ratings_by_id,
+    )
+    from .api.opportunity_status_infos import (
+        get_sales_opportunities_statuses_by_id_info as get_sales_opportunities_statuses_by_id_info,
+    )
+    from .api.opportunity_status_infos import (
+        get_sales_opportunities_statuses_info as get_sales_opportunities_statuses_info,
+    )
+    from .api.opportunity_status_infos import (
+        get_sales_opportunities_statuses_info_count as get_sales_opportunities_statuses_info_count,
+    )
+    from .api.opportunity_statuses import (
+        delete_sales_opportunities_statuses_by_id as delete_sales_opportunities_statuses_by_id,
+    )
+    from .api.opportunity_statuses import (
+        get_sales_opportunities_statuses as get_sales_opportunities_statuses,
+    )
+    from .api.opportunity_statuses import (
+        get_sales_opportunities_statuses_by_id as get_sales_opportunities_statuses_by_id,
+    )
+    from .api.opportunity_statuses import (
+        get_sales_opportunities_statuses_by_id_usages as get_sales_opportunities_statuses_by_id_usages,
+    )
+    from .api.opportunity_statuses import (
+        get_sales_opportunities_statuses_by_id_usages_list as get_sales_opportunities_statuses_by_id_usages_list,
+    )
+    from .api.opportunity_statuses import (
+        get_sales_opportunities_statuses_count as get_sales_opportunities_statuses_count,
+    )
+    from .api.opportunity_statuses import (
+        patch_sales_opportunities_statuses_by_id as patch_sales_opportunities_statuses_by_id,
+    )
+    from .api.opportunity_statuses import (
+        post_sales_opportunities_statuses as post_sales_opportunities_statuses,
+    )
+    from .api.opportunity_statuses import (
+        put_sales_opportunities_statuses_by_id as put_sales_opportunities_statuses_by_id,
+    )
+    from .api.opportunity_teams import (
+        delete_sales_opportunities_by_parent_id_team_by_id as delete_sales_opportunities_by_parent_id_team_by_id,
+    )
+    from .api.opportunity_teams import (
+        get_sales_opportunities_by_parent_id_team as get_sales_opportunities_by_parent_id_team,
+    )
+    from .api.opportunity_teams import (
+        get_sales_opportunities_by_parent_id_team_by_id as get_sales_opportunities_by_parent_id_team_by_id,
+    )
+    from .api.opportunity_teams import (
+        get_sales_opportunities_by_parent_id_team_count as get_sales_opportunities_by_parent_id_team_count,
+    )
+    from .api.opportunity_teams import (
+        patch_sales_opportunities_by_parent_id_team_by_id as patch_sales_opportunities_by_parent_id_team_by_id,
+    )
+    from .api.opportunity_teams import (
+        post_sales_opportunities_by_parent_id_team as post_sales_opportunities_by_parent_id_team,
+    )
+    from .api.opportunity_teams import (
+        put_sales_opportunities_by_parent_id_team_by_id as put_sales_opportunities_by_parent_id_team_by_id,
+    )
+    from .api.opportunity_type_infos import (
+        get_sales_opportunities_types_by_id_info as get_sales_opportunities_types_by_id_info,
+    )
+    from .api.opportunity_type_infos import (
+        get_sales_opportunities_types_info as get_sales_opportunities_types_info,
+    )
+    from .api.opportunity_type_infos import (
+        get_sales_opportunities_types_info_count as get_sales_opportunities_types_info_count,
+    )
+    from .api.opportunity_types import (
+        delete_sales_opportunities_types_by_id as delete_sales_opportunities_types_by_id,
+    )
+    from .api.opportunity_types import (
+        get_sales_opportunities_types as get_sales_opportunities_types,
+    )
+    from .api.opportunity_types import (
+        get_sales_opportunities_types_by_id as get_sales_opportunities_types_by_id,
+    )
+    from .api.opportunity_types import (
+        get_sales_opportunities_types_by_id_usages as get_sales_opportunities_types_by_id_usages,
+    )
+    from .api.opportunity_types import (
+        get_sales_opportunities_types_by_id_usages_list as get_sales_opportunities_types_by_id_usages_list,
+    )
+    from .api.opportunity_types import (
+        get_sales_opportunities_types_count as get_sales_opportunities_types_count,
+    )
+    from .api.opportunity_types import (
+        patch_sales_opportunities_types_by_id as patch_sales_opportunities_types_by_id,
+    )
+    from .api.opportunity_types import (
+        post_sales_opportunities_types as post_sales_opportunities_types,
+    )
+    from .api.opportunity_types import (
+        put_sales_opportunities_types_by_id as put_sales_opportunities_types_by_id,
+    )
+    from .api.ownership_type_infos import (
+        get_company_ownership_types_by_id_info as get_company_ownership_types_by_id_info,
+    )
+    from .api.ownership_type_infos import (
+        get_company_ownership_types_info as get_company_ownership_types_info,
+    )
+    from .api.ownership_type_infos import (
+        get_company_ownership_types_info_count as get_company_ownership_types_info_count,
+    )
+    from .api.payment_type_infos import (
+        get_company_payment_types_info_count as get_company_payment_types_info_count,
+    )
+    from .api.portal_configuration_opportunity_setups import (
+        get_company_portal_configurations_by_parent_id_opportunity_setups as get_company_portal_configurations_by_parent_id_opportunity_setups,
+    )
+    from .api.portal_configuration_opportunity_setups import (
+        get_company_portal_configurations_by_parent_id_opportunity_setups_by_id as get_company_portal_configurations_by_parent_id_opportunity_setups_by_id,
+    )
+    from .api.portal_configuration_opportunity_setups import (
+        patch_company_portal_configurations_by_parent_id_opportunity_setups as patch_company_portal_configurations_by_parent_id_opportunity_setups,
+    )
+    from .api.portal_configuration_opportunity_setups import (
+        patch_company_portal_configurations_by_parent_id_opportunity_setups_by_id as patch_company_portal_configurations_by_parent_id_opportunity_setups_by_id,
+    )
+    from .api.portal_configuration_opportunity_setups import (
+        put_company_portal_configurations_by_parent_id_opportunity_setups as put_company_portal_configurations_by_parent_id_opportunity_setups,
+    )
+    from .api.portal_configuration_opportunity_setups import (
+        put_company_portal_configurations_by_parent_id_opportunity_setups_by_id as put_company_portal_configurations_by_parent_id_opportunity_setups_by_id,
+    )
+    from .api.portal_configuration_password_email_setups import (
+        get_company_portal_configurations_by_parent_id_password_email_setups as get_company_portal_configurations_by_parent_id_password_email_setups,
+    )
+    from .api.portal_configuration_password_email_setups import (
+        get_company_portal_configurations_by_parent_id_password_email_setups_by_id as get_company_portal_configurations_by_parent_id_password_email_setups_by_id,
+    )
+    from .api.portal_configuration_password_email_setups import (
+        patch_company_portal_configurations_by_parent_id_password_email_setups_by_id as patch_company_portal_configurations_by_parent_id_password_email_setups_by_id,
+    )
+    from .api.portal_configuration_password_email_setups import (
+        put_company_portal_configurations_by_parent_id_password_email_setups_by_id as put_company_portal_configurations_by_parent_id_password_email_setups_by_id,
+    )
+    from .api.portal_configuration_payment_processors import (
+        get_company_portal_configurations_invoice_setup_payment_processors as get_company_portal_configurations_invoice_setup_payment_processors,
+    )
+    from .api.portal_configuration_payment_processors import (
+        get_company_portal_configurations_invoice_setup_payment_processors_by_id as get_company_portal_configurations_invoice_setup_payment_processors_by_id,
+    )
+    from .api.portal_configuration_payment_processors import (
+        get_company_portal_configurations_invoice_setup_payment_processors_count as get_company_portal_configurations_invoice_setup_payment_processors_count,
+    )
+    from .api.portal_configuration_project_setups import (
+        get_company_portal_configurations_by_parent_id_project_setups as get_company_portal_configurations_by_parent_id_project_setups,
+    )
+    from .api.portal_configuration_project_setups import (
+        get_company_portal_configurations_by_parent_id_project_setups_by_id as get_company_portal_configurations_by_parent_id_project_setups_by_id,
+    )
+    from .api.portal_configuration_project_setups import (
+        get_company_portal_configurations_by_parent_id_project_setups_count as get_company_portal_configurations_by_parent_id_project_setups_count,
+    )
+    from .api.portal_configuration_project_setups import (
+        patch_company_portal_configurations_by_parent_id_project_setups_by_id as patch_company_portal_configurations_by_parent_id_project_setups_by_id,
+    )
+    from .api.portal_configuration_project_setups import (
+        put_company_portal_configurations_by_parent_id_project_setups_by_id as put_company_portal_configurations_by_parent_id_project_setups_by_id,
+    )
+    from .api.portal_configuration_service_setups import (
+        get_company_portal_configurations_by_parent_id_service_setups as get_company_portal_configurations_by_parent_id_service_setups,
+    )
+    from .api.portal_configuration_service_setups import (
+        get_company_portal_configurations_by_parent_id_service_setups_by_id as get_company_portal_configurations_by_parent_id_service_setups_by_id,
+    )
+    from .api.portal_configuration_service_setups import (
+        get_company_portal_configurations_by_parent_id_service_setups_count as get_company_portal_configurations_by_parent_id_service_setups_count,
+    )
+    from .api.portal_configuration_service_setups import (
+        patch_company_portal_configurations_by_parent_id_service_setups_by_id as patch_company_portal_configurations_by_parent_id_service_setups_by_id,
+    )
+    from .api.portal_configuration_service_setups import (
+        put_company_portal_configurations_by_parent_id_service_setups_by_id as put_company_portal_configurations_by_parent_id_service_setups_by_id,
+    )
+    from .api.portal_configurations import (
+        delete_company_portal_configurations_by_id as delete_company_portal_configurations_by_id,
+    )
+    from .api.portal_configurations import (
+        get_company_portal_configurations as get_company_portal_configurations,
+    )
+    from .api.portal_configurations import (
+        get_company_portal_configurations_by_id as get_company_portal_configurations_by_id,
+    )
+    from .api.portal_configurations import (
+        get_company_portal_configurations_count as get_company_portal_configurations_count,
+    )
+    from .api.portal_configurations import (
+        patch_company_portal_configurations_by_id as patch_company_portal_configurations_by_id,
+    )
+    from .api.portal_configurations import (
+        post_company_portal_configurations as post_company_portal_configurations,
+    )
+    from .api.portal_configurations import (
+        post_company_portal_configurations_copy as post_company_portal_configurations_copy,
+    )
+    from .api.portal_configurations import (
+        put_company_portal_configurations_by_id as put_company_portal_configurations_by_id,
+    )
+    from .api.portal_configurations_invoice_setups import (
+        get_company_portal_configurations_by_parent_id_invoice_setups as get_company_portal_configurations_by_parent_id_invoice_setups,
+    )
+    from .api.portal_configurations_invoice_setups import (
+        get_company_portal_configurations_by_parent_id_invoice_setups_by_id as get_company_portal_configurations_by_parent_id_invoice_setups_by_id,
+    )
+    from .api.portal_configurations_invoice_setups import (
+        get_company_portal_configurations_by_parent_id_invoice_setups_count as get_company_portal_configurations_by_parent_id_invoice_setups_count,
+    )
+    from .api.portal_configurations_invoice_setups import (
+        patch_company_portal_configurations_by_parent_id_invoice_setups_by_id as patch_company_portal_configurations_by_parent_id_invoice_setups_by_id,
+    )
+    from .api.portal_configurations_invoice_setups import (
+        post_company_portal_configurations_by_parent_id_invoice_setups_by_id_test_transaction as post_company_portal_configurations_by_parent_id_invoice_setups_by_id_test_transaction,
+    )
+    from .api.portal_configurations_invoice_setups import (
+        put_company_portal_configurations_by_parent_id_invoice_setups_by_id as put_company_portal_configurations_by_parent_id_invoice_setups_by_id,
+    )
+    from .api.portal_security_levels import (
+        get_company_portal_security_levels as get_company_portal_security_levels,
+    )
+    from .api.portal_security_levels import (
+        get_company_portal_security_levels_by_id as get_company_portal_security_levels_by_id,
+    )
+    from .api.portal_security_levels import (
+        get_company_portal_security_levels_count as get_company_portal_security_levels_count,
+    )
+    from .api.portal_security_levels import (
+        patch_company_portal_security_levels_by_id as patch_company_portal_security_levels_by_id,
+    )
+    from .api.portal_security_levels import (
+        put_company_portal_security_levels_by_id as put_company_portal_security_levels_by_id,
+    )
+    from .api.portal_security_settings import (
+        get_company_portal_security_settings as get_company_portal_security_settings,
+    )
+    from .api.portal_security_settings import (
+        get_company_portal_security_settings_by_id as get_company_portal_security_settings_by_id,
+    )
+    from .api.portal_security_settings import (
+        get_company_portal_security_settings_count as get_company_portal_security_settings_count,
+    )
+    from .api.portal_security_settings import (
+        patch_company_portal_security_settings_by_id as patch_company_portal_security_settings_by_id,
+    )
+    from .api.portal_security_settings import (
+        put_company_portal_security_settings_by_id as put_company_portal_security_settings_by_id,
+    )
     from .api.priorities import (
         delete_service_priorities_by_id as delete_service_priorities_by_id,
     )
     from .api.priorities import get_service_priorities as get_service_priorities
     from .api.priorities import (
         get_service_priorities_by_id as get_service_priorities_by_id,
+    )
+    from .api.priorities import (
+        get_service_priorities_by_id_image as get_service_priorities_by_id_image,
+    )
+    from .api.priorities import (
+        get_service_priorities_by_id_usages as get_service_priorities_by_id_usages,
+    )
+    from .api.priorities import (
+        get_service_priorities_by_id_usages_list as get_service_priorities_by_id_usages_list,
     )
     from .api.priorities import (
         get_service_priorities_count as get_service_priorities_count,
@@ -506,6 +2624,252 @@ if TYPE_CHECKING:
     from .api.priorities import post_service_priorities as post_service_priorities
     from .api.priorities import (
         put_service_priorities_by_id as put_service_priorities_by_id,
+    )
+    from .api.priority_infos import (
+        get_service_priority_by_id_info as get_service_priority_by_id_info,
+    )
+    from .api.priority_infos import (
+        get_service_priority_info as get_service_priority_info,
+    )
+    from .api.project_contacts import (
+        delete_project_projects_by_parent_id_contacts_by_id as delete_project_projects_by_parent_id_contacts_by_id,
+    )
+    from .api.project_contacts import (
+        get_project_projects_by_parent_id_contacts as get_project_projects_by_parent_id_contacts,
+    )
+    from .api.project_contacts import (
+        get_project_projects_by_parent_id_contacts_by_id as get_project_projects_by_parent_id_contacts_by_id,
+    )
+    from .api.project_contacts import (
+        post_project_projects_by_parent_id_contacts as post_project_projects_by_parent_id_contacts,
+    )
+    from .api.project_notes import (
+        delete_project_projects_by_parent_id_notes_by_id as delete_project_projects_by_parent_id_notes_by_id,
+    )
+    from .api.project_notes import (
+        get_project_projects_by_parent_id_notes as get_project_projects_by_parent_id_notes,
+    )
+    from .api.project_notes import (
+        get_project_projects_by_parent_id_notes_by_id as get_project_projects_by_parent_id_notes_by_id,
+    )
+    from .api.project_notes import (
+        get_project_projects_by_parent_id_notes_count as get_project_projects_by_parent_id_notes_count,
+    )
+    from .api.project_notes import (
+        patch_project_projects_by_parent_id_notes_by_id as patch_project_projects_by_parent_id_notes_by_id,
+    )
+    from .api.project_notes import (
+        post_project_projects_by_parent_id_notes as post_project_projects_by_parent_id_notes,
+    )
+    from .api.project_notes import (
+        put_project_projects_by_parent_id_notes_by_id as put_project_projects_by_parent_id_notes_by_id,
+    )
+    from .api.project_phases import (
+        delete_project_projects_by_parent_id_phases_by_id as delete_project_projects_by_parent_id_phases_by_id,
+    )
+    from .api.project_phases import (
+        get_project_projects_by_parent_id_phases as get_project_projects_by_parent_id_phases,
+    )
+    from .api.project_phases import (
+        get_project_projects_by_parent_id_phases_by_id as get_project_projects_by_parent_id_phases_by_id,
+    )
+    from .api.project_phases import (
+        get_project_projects_by_parent_id_phases_count as get_project_projects_by_parent_id_phases_count,
+    )
+    from .api.project_phases import (
+        patch_project_projects_by_parent_id_phases_by_id as patch_project_projects_by_parent_id_phases_by_id,
+    )
+    from .api.project_phases import (
+        post_project_projects_by_parent_id_phases as post_project_projects_by_parent_id_phases,
+    )
+    from .api.project_phases import (
+        put_project_projects_by_parent_id_phases_by_id as put_project_projects_by_parent_id_phases_by_id,
+    )
+    from .api.project_ticket_notes import (
+        get_project_tickets_by_parent_id_all_notes as get_project_tickets_by_parent_id_all_notes,
+    )
+    from .api.project_tickets import (
+        delete_project_tickets_by_id as delete_project_tickets_by_id,
+    )
+    from .api.project_tickets import (
+        delete_project_tickets_by_parent_id_configurations_by_id as delete_project_tickets_by_parent_id_configurations_by_id,
+    )
+    from .api.project_tickets import get_project_tickets as get_project_tickets
+    from .api.project_tickets import (
+        get_project_tickets_by_id as get_project_tickets_by_id,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_activities as get_project_tickets_by_parent_id_activities,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_activities_count as get_project_tickets_by_parent_id_activities_count,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_configurations as get_project_tickets_by_parent_id_configurations,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_configurations_by_id as get_project_tickets_by_parent_id_configurations_by_id,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_configurations_count as get_project_tickets_by_parent_id_configurations_count,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_documents as get_project_tickets_by_parent_id_documents,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_documents_count as get_project_tickets_by_parent_id_documents_count,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_products as get_project_tickets_by_parent_id_products,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_products_count as get_project_tickets_by_parent_id_products_count,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_scheduleentries as get_project_tickets_by_parent_id_scheduleentries,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_scheduleentries_count as get_project_tickets_by_parent_id_scheduleentries_count,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_timeentries as get_project_tickets_by_parent_id_timeentries,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_by_parent_id_timeentries_count as get_project_tickets_by_parent_id_timeentries_count,
+    )
+    from .api.project_tickets import (
+        get_project_tickets_count as get_project_tickets_count,
+    )
+    from .api.project_tickets import (
+        patch_project_tickets_by_id as patch_project_tickets_by_id,
+    )
+    from .api.project_tickets import post_project_tickets as post_project_tickets
+    from .api.project_tickets import (
+        post_project_tickets_by_parent_id_configurations as post_project_tickets_by_parent_id_configurations,
+    )
+    from .api.project_tickets import (
+        post_project_tickets_by_parent_id_convert as post_project_tickets_by_parent_id_convert,
+    )
+    from .api.project_tickets import (
+        post_project_tickets_search as post_project_tickets_search,
+    )
+    from .api.project_tickets import (
+        put_project_tickets_by_id as put_project_tickets_by_id,
+    )
+    from .api.projects import (
+        delete_project_projects_by_id as delete_project_projects_by_id,
+    )
+    from .api.projects import get_project_projects as get_project_projects
+    from .api.projects import get_project_projects_by_id as get_project_projects_by_id
+    from .api.projects import (
+        get_project_projects_by_id_project_workplan as get_project_projects_by_id_project_workplan,
+    )
+    from .api.projects import get_project_projects_count as get_project_projects_count
+    from .api.projects import (
+        patch_project_projects_by_id as patch_project_projects_by_id,
+    )
+    from .api.projects import post_project_projects as post_project_projects
+    from .api.projects import (
+        post_project_projects_by_parent_id_apply_template_by_id as post_project_projects_by_parent_id_apply_template_by_id,
+    )
+    from .api.projects import (
+        post_project_projects_by_parent_id_apply_templates as post_project_projects_by_parent_id_apply_templates,
+    )
+    from .api.projects import put_project_projects_by_id as put_project_projects_by_id
+    from .api.projects_team_members import (
+        delete_project_projects_by_parent_id_team_members_by_id as delete_project_projects_by_parent_id_team_members_by_id,
+    )
+    from .api.projects_team_members import (
+        get_project_projects_by_parent_id_team_members as get_project_projects_by_parent_id_team_members,
+    )
+    from .api.projects_team_members import (
+        get_project_projects_by_parent_id_team_members_by_id as get_project_projects_by_parent_id_team_members_by_id,
+    )
+    from .api.projects_team_members import (
+        get_project_projects_by_parent_id_team_members_count as get_project_projects_by_parent_id_team_members_count,
+    )
+    from .api.projects_team_members import (
+        patch_project_projects_by_parent_id_team_members_by_id as patch_project_projects_by_parent_id_team_members_by_id,
+    )
+    from .api.projects_team_members import (
+        post_project_projects_by_parent_id_team_members as post_project_projects_by_parent_id_team_members,
+    )
+    from .api.projects_team_members import (
+        put_project_projects_by_parent_id_team_members_by_id as put_project_projects_by_parent_id_team_members_by_id,
+    )
+    from .api.schedule_details import (
+        get_schedule_entries_by_parent_id_details as get_schedule_entries_by_parent_id_details,
+    )
+    from .api.schedule_details import (
+        get_schedule_entries_by_parent_id_details_by_id as get_schedule_entries_by_parent_id_details_by_id,
+    )
+    from .api.schedule_details import (
+        get_schedule_entries_by_parent_id_details_count as get_schedule_entries_by_parent_id_details_count,
+    )
+    from .api.schedule_entries import (
+        delete_schedule_entries_by_id as delete_schedule_entries_by_id,
+    )
+    from .api.schedule_entries import (
+        delete_schedule_entries_by_id_by_notify_resource as delete_schedule_entries_by_id_by_notify_resource,
+    )
+    from .api.schedule_entries import get_schedule_entries as get_schedule_entries
+    from .api.schedule_entries import (
+        get_schedule_entries_by_id as get_schedule_entries_by_id,
+    )
+    from .api.schedule_entries import (
+        get_schedule_entries_count as get_schedule_entries_count,
+    )
+    from .api.schedule_entries import (
+        patch_schedule_entries_by_id as patch_schedule_entries_by_id,
+    )
+    from .api.schedule_entries import post_schedule_entries as post_schedule_entries
+    from .api.schedule_entries import (
+        put_schedule_entries_by_id as put_schedule_entries_by_id,
+    )
+    from .api.scheduling_member_infos import (
+        get_service_scheduling_members_by_id_info as get_service_scheduling_members_by_id_info,
+    )
+    from .api.scheduling_member_infos import (
+        get_service_scheduling_members_info as get_service_scheduling_members_info,
+    )
+    from .api.scheduling_member_infos import (
+        get_service_scheduling_members_info_count as get_service_scheduling_members_info_count,
+    )
+    from .api.service_email_templates import (
+        delete_service_email_templates_by_id as delete_service_email_templates_by_id,
+    )
+    from .api.service_email_templates import (
+        get_service_email_templates as get_service_email_templates,
+    )
+    from .api.service_email_templates import (
+        get_service_email_templates_by_id as get_service_email_templates_by_id,
+    )
+    from .api.service_email_templates import (
+        get_service_email_templates_by_id_usages as get_service_email_templates_by_id_usages,
+    )
+    from .api.service_email_templates import (
+        get_service_email_templates_by_id_usages_list as get_service_email_templates_by_id_usages_list,
+    )
+    from .api.service_email_templates import (
+        get_service_email_templates_count as get_service_email_templates_count,
+    )
+    from .api.service_email_templates import (
+        patch_service_email_templates_by_id as patch_service_email_templates_by_id,
+    )
+    from .api.service_email_templates import (
+        post_service_email_templates as post_service_email_templates,
+    )
+    from .api.service_email_templates import (
+        put_service_email_templates_by_id as put_service_email_templates_by_id,
+    )
+    from .api.service_location_infos import (
+        get_service_locations_by_id_info as get_service_locations_by_id_info,
+    )
+    from .api.service_location_infos import (
+        get_service_locations_info as get_service_locations_info,
+    )
+    from .api.service_location_infos import (
+        get_service_locations_info_count as get_service_locations_info_count,
     )
     from .api.service_locations import (
         delete_service_locations_by_id as delete_service_locations_by_id,
@@ -524,6 +2888,165 @@ if TYPE_CHECKING:
     from .api.service_locations import (
         put_service_locations_by_id as put_service_locations_by_id,
     )
+    from .api.service_signoff_custom_field import (
+        delete_service_service_signoff_by_parent_id_signoffcustomfields_by_id as delete_service_service_signoff_by_parent_id_signoffcustomfields_by_id,
+    )
+    from .api.service_signoff_custom_field import (
+        get_service_service_signoff_by_parent_id_signoffcustomfields as get_service_service_signoff_by_parent_id_signoffcustomfields,
+    )
+    from .api.service_signoff_custom_field import (
+        get_service_service_signoff_by_parent_id_signoffcustomfields_by_id as get_service_service_signoff_by_parent_id_signoffcustomfields_by_id,
+    )
+    from .api.service_signoff_custom_field import (
+        get_service_service_signoff_by_parent_id_signoffcustomfields_count as get_service_service_signoff_by_parent_id_signoffcustomfields_count,
+    )
+    from .api.service_signoff_custom_field import (
+        patch_service_service_signoff_by_parent_id_signoffcustomfields_by_id as patch_service_service_signoff_by_parent_id_signoffcustomfields_by_id,
+    )
+    from .api.service_signoff_custom_field import (
+        post_service_service_signoff_by_parent_id_signoffcustomfields as post_service_service_signoff_by_parent_id_signoffcustomfields,
+    )
+    from .api.service_signoff_custom_field import (
+        put_service_service_signoff_by_parent_id_signoffcustomfields_by_id as put_service_service_signoff_by_parent_id_signoffcustomfields_by_id,
+    )
+    from .api.service_signoff_infos import (
+        get_service_service_signoff_by_id_info as get_service_service_signoff_by_id_info,
+    )
+    from .api.service_signoff_infos import (
+        get_service_service_signoff_info as get_service_service_signoff_info,
+    )
+    from .api.service_signoff_infos import (
+        get_service_service_signoff_info_count as get_service_service_signoff_info_count,
+    )
+    from .api.service_signoffs import (
+        delete_service_service_signoff_by_id as delete_service_service_signoff_by_id,
+    )
+    from .api.service_signoffs import (
+        get_service_service_signoff as get_service_service_signoff,
+    )
+    from .api.service_signoffs import (
+        get_service_service_signoff_by_id as get_service_service_signoff_by_id,
+    )
+    from .api.service_signoffs import (
+        get_service_service_signoff_by_id_usages as get_service_service_signoff_by_id_usages,
+    )
+    from .api.service_signoffs import (
+        get_service_service_signoff_by_id_usages_list as get_service_service_signoff_by_id_usages_list,
+    )
+    from .api.service_signoffs import (
+        get_service_service_signoff_count as get_service_service_signoff_count,
+    )
+    from .api.service_signoffs import (
+        patch_service_service_signoff_by_id as patch_service_service_signoff_by_id,
+    )
+    from .api.service_signoffs import (
+        post_service_service_signoff as post_service_service_signoff,
+    )
+    from .api.service_signoffs import (
+        put_service_service_signoff_by_id as put_service_service_signoff_by_id,
+    )
+    from .api.service_survey_questions import (
+        delete_service_surveys_by_parent_id_questions_by_id as delete_service_surveys_by_parent_id_questions_by_id,
+    )
+    from .api.service_survey_questions import (
+        get_service_surveys_by_parent_id_questions as get_service_surveys_by_parent_id_questions,
+    )
+    from .api.service_survey_questions import (
+        get_service_surveys_by_parent_id_questions_by_id as get_service_surveys_by_parent_id_questions_by_id,
+    )
+    from .api.service_survey_questions import (
+        get_service_surveys_by_parent_id_questions_count as get_service_surveys_by_parent_id_questions_count,
+    )
+    from .api.service_survey_questions import (
+        patch_service_surveys_by_parent_id_questions_by_id as patch_service_surveys_by_parent_id_questions_by_id,
+    )
+    from .api.service_survey_questions import (
+        post_service_surveys_by_parent_id_questions as post_service_surveys_by_parent_id_questions,
+    )
+    from .api.service_survey_questions import (
+        post_service_surveys_by_parent_id_questions_by_id_copy as post_service_surveys_by_parent_id_questions_by_id_copy,
+    )
+    from .api.service_survey_questions import (
+        put_service_surveys_by_parent_id_questions_by_id as put_service_surveys_by_parent_id_questions_by_id,
+    )
+    from .api.service_surveys import (
+        delete_service_surveys_by_id as delete_service_surveys_by_id,
+    )
+    from .api.service_surveys import get_service_surveys as get_service_surveys
+    from .api.service_surveys import (
+        get_service_surveys_by_id as get_service_surveys_by_id,
+    )
+    from .api.service_surveys import (
+        get_service_surveys_by_id_usages as get_service_surveys_by_id_usages,
+    )
+    from .api.service_surveys import (
+        get_service_surveys_by_id_usages_list as get_service_surveys_by_id_usages_list,
+    )
+    from .api.service_surveys import (
+        get_service_surveys_count as get_service_surveys_count,
+    )
+    from .api.service_surveys import (
+        patch_service_surveys_by_id as patch_service_surveys_by_id,
+    )
+    from .api.service_surveys import post_service_surveys as post_service_surveys
+    from .api.service_surveys import (
+        post_service_surveys_by_id_copy as post_service_surveys_by_id_copy,
+    )
+    from .api.service_surveys import (
+        put_service_surveys_by_id as put_service_surveys_by_id,
+    )
+    from .api.service_teams import get_service_teams as get_service_teams
+    from .api.service_teams import get_service_teams_by_id as get_service_teams_by_id
+    from .api.service_teams import get_service_teams_count as get_service_teams_count
+    from .api.service_template_infos import (
+        get_service_templates_by_id_info as get_service_templates_by_id_info,
+    )
+    from .api.service_template_infos import (
+        get_service_templates_info as get_service_templates_info,
+    )
+    from .api.service_template_infos import (
+        get_service_templates_info_count as get_service_templates_info_count,
+    )
+    from .api.service_templates import get_service_templates as get_service_templates
+    from .api.service_templates import (
+        get_service_templates_by_id as get_service_templates_by_id,
+    )
+    from .api.service_templates import (
+        get_service_templates_count as get_service_templates_count,
+    )
+    from .api.service_templates import (
+        post_service_templates_by_id_generate as post_service_templates_by_id_generate,
+    )
+    from .api.service_ticket_link_infos import (
+        get_service_ticket_links_by_id_info as get_service_ticket_links_by_id_info,
+    )
+    from .api.service_ticket_link_infos import (
+        get_service_ticket_links_info as get_service_ticket_links_info,
+    )
+    from .api.service_ticket_link_infos import (
+        get_service_ticket_links_info_count as get_service_ticket_links_info_count,
+    )
+    from .api.service_ticket_links import (
+        delete_service_ticket_links_by_id as delete_service_ticket_links_by_id,
+    )
+    from .api.service_ticket_links import (
+        get_service_ticket_links as get_service_ticket_links,
+    )
+    from .api.service_ticket_links import (
+        get_service_ticket_links_by_id as get_service_ticket_links_by_id,
+    )
+    from .api.service_ticket_links import (
+        get_service_ticket_links_count as get_service_ticket_links_count,
+    )
+    from .api.service_ticket_links import (
+        patch_service_ticket_links_by_id as patch_service_ticket_links_by_id,
+    )
+    from .api.service_ticket_links import (
+        post_service_ticket_links as post_service_ticket_links,
+    )
+    from .api.service_ticket_links import (
+        put_service_ticket_links_by_id as put_service_ticket_links_by_id,
+    )
     from .api.service_ticket_notes import (
         get_service_tickets_by_parent_id_all_notes as get_service_tickets_by_parent_id_all_notes,
     )
@@ -540,22 +3063,145 @@ if TYPE_CHECKING:
     from .api.severities import (
         put_service_severities_by_id as put_service_severities_by_id,
     )
-    from .api.sl_as import delete_service_sl_as_by_id as delete_service_sl_as_by_id
-    from .api.sl_as import get_service_sl_as as get_service_sl_as
-    from .api.sl_as import get_service_sl_as_by_id as get_service_sl_as_by_id
-    from .api.sl_as import get_service_sl_as_count as get_service_sl_as_count
-    from .api.sl_as import patch_service_sl_as_by_id as patch_service_sl_as_by_id
-    from .api.sl_as import post_service_sl_as as post_service_sl_as
-    from .api.sl_as import put_service_sl_as_by_id as put_service_sl_as_by_id
+    from .api.sla_infos import (
+        get_service_slas_by_id_info as get_service_slas_by_id_info,
+    )
+    from .api.sla_infos import get_service_slas_info as get_service_slas_info
+    from .api.sla_infos import (
+        get_service_slas_info_count as get_service_slas_info_count,
+    )
+    from .api.sla_priorities import (
+        delete_service_slas_by_parent_id_priorities_by_id as delete_service_slas_by_parent_id_priorities_by_id,
+    )
+    from .api.sla_priorities import (
+        get_service_slas_by_parent_id_priorities as get_service_slas_by_parent_id_priorities,
+    )
+    from .api.sla_priorities import (
+        get_service_slas_by_parent_id_priorities_by_id as get_service_slas_by_parent_id_priorities_by_id,
+    )
+    from .api.sla_priorities import (
+        get_service_slas_by_parent_id_priorities_count as get_service_slas_by_parent_id_priorities_count,
+    )
+    from .api.sla_priorities import (
+        patch_service_slas_by_parent_id_priorities_by_id as patch_service_slas_by_parent_id_priorities_by_id,
+    )
+    from .api.sla_priorities import (
+        post_service_slas_by_parent_id_priorities as post_service_slas_by_parent_id_priorities,
+    )
+    from .api.sla_priorities import (
+        put_service_slas_by_parent_id_priorities_by_id as put_service_slas_by_parent_id_priorities_by_id,
+    )
+    from .api.slas import delete_service_slas_by_id as delete_service_slas_by_id
+    from .api.slas import get_service_slas as get_service_slas
+    from .api.slas import get_service_slas_by_id as get_service_slas_by_id
+    from .api.slas import get_service_slas_by_id_usages as get_service_slas_by_id_usages
+    from .api.slas import (
+        get_service_slas_by_id_usages_list as get_service_slas_by_id_usages_list,
+    )
+    from .api.slas import get_service_slas_count as get_service_slas_count
+    from .api.slas import patch_service_slas_by_id as patch_service_slas_by_id
+    from .api.slas import post_service_slas as post_service_slas
+    from .api.slas import put_service_slas_by_id as put_service_slas_by_id
+    from .api.source_infos import (
+        get_service_sources_by_id_info as get_service_sources_by_id_info,
+    )
+    from .api.source_infos import get_service_sources_info as get_service_sources_info
+    from .api.source_infos import (
+        get_service_sources_info_count as get_service_sources_info_count,
+    )
     from .api.sources import (
         delete_service_sources_by_id as delete_service_sources_by_id,
     )
     from .api.sources import get_service_sources as get_service_sources
     from .api.sources import get_service_sources_by_id as get_service_sources_by_id
+    from .api.sources import (
+        get_service_sources_by_id_usages as get_service_sources_by_id_usages,
+    )
+    from .api.sources import (
+        get_service_sources_by_id_usages_list as get_service_sources_by_id_usages_list,
+    )
     from .api.sources import get_service_sources_count as get_service_sources_count
     from .api.sources import patch_service_sources_by_id as patch_service_sources_by_id
     from .api.sources import post_service_sources as post_service_sources
     from .api.sources import put_service_sources_by_id as put_service_sources_by_id
+    from .api.state_infos import (
+        get_company_states_by_id_info as get_company_states_by_id_info,
+    )
+    from .api.state_infos import get_company_states_info as get_company_states_info
+    from .api.state_infos import (
+        get_company_states_info_count as get_company_states_info_count,
+    )
+    from .api.states import delete_company_states_by_id as delete_company_states_by_id
+    from .api.states import get_company_states as get_company_states
+    from .api.states import get_company_states_by_id as get_company_states_by_id
+    from .api.states import (
+        get_company_states_by_id_usages as get_company_states_by_id_usages,
+    )
+    from .api.states import (
+        get_company_states_by_id_usages_list as get_company_states_by_id_usages_list,
+    )
+    from .api.states import get_company_states_count as get_company_states_count
+    from .api.states import patch_company_states_by_id as patch_company_states_by_id
+    from .api.states import post_company_states as post_company_states
+    from .api.states import put_company_states_by_id as put_company_states_by_id
+    from .api.survey_options import (
+        delete_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id as delete_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id,
+    )
+    from .api.survey_options import (
+        get_service_surveys_by_grandparent_id_questions_by_parent_id_options as get_service_surveys_by_grandparent_id_questions_by_parent_id_options,
+    )
+    from .api.survey_options import (
+        get_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id as get_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id,
+    )
+    from .api.survey_options import (
+        get_service_surveys_by_grandparent_id_questions_by_parent_id_options_count as get_service_surveys_by_grandparent_id_questions_by_parent_id_options_count,
+    )
+    from .api.survey_options import (
+        patch_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id as patch_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id,
+    )
+    from .api.survey_options import (
+        post_service_surveys_by_grandparent_id_questions_by_parent_id_options as post_service_surveys_by_grandparent_id_questions_by_parent_id_options,
+    )
+    from .api.survey_options import (
+        put_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id as put_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id,
+    )
+    from .api.survey_results import (
+        delete_service_surveys_by_parent_id_results_by_id as delete_service_surveys_by_parent_id_results_by_id,
+    )
+    from .api.survey_results import (
+        get_service_surveys_by_parent_id_results as get_service_surveys_by_parent_id_results,
+    )
+    from .api.survey_results import (
+        get_service_surveys_by_parent_id_results_by_id as get_service_surveys_by_parent_id_results_by_id,
+    )
+    from .api.survey_results import (
+        get_service_surveys_by_parent_id_results_count as get_service_surveys_by_parent_id_results_count,
+    )
+    from .api.survey_results import (
+        patch_service_surveys_by_parent_id_results_by_id as patch_service_surveys_by_parent_id_results_by_id,
+    )
+    from .api.survey_results import (
+        post_service_surveys_by_parent_id_results as post_service_surveys_by_parent_id_results,
+    )
+    from .api.survey_results import (
+        put_service_surveys_by_parent_id_results_by_id as put_service_surveys_by_parent_id_results_by_id,
+    )
+    from .api.team_members import post_service_team_members as post_service_team_members
+    from .api.team_role_infos import (
+        get_company_team_roles_by_id_info as get_company_team_roles_by_id_info,
+    )
+    from .api.team_role_infos import (
+        get_company_team_roles_info as get_company_team_roles_info,
+    )
+    from .api.team_role_infos import (
+        get_company_team_roles_info_count as get_company_team_roles_info_count,
+    )
+    from .api.ticket_change_log import (
+        delete_service_tickets_changelogs as delete_service_tickets_changelogs,
+    )
+    from .api.ticket_change_log import (
+        get_service_tickets_changelogs as get_service_tickets_changelogs,
+    )
     from .api.ticket_infos import (
         get_service_tickets_by_id_info as get_service_tickets_by_id_info,
     )
@@ -564,7 +3210,19 @@ if TYPE_CHECKING:
         get_service_tickets_info_count as get_service_tickets_info_count,
     )
     from .api.ticket_notes import (
+        delete_project_tickets_by_parent_id_notes_by_id as delete_project_tickets_by_parent_id_notes_by_id,
+    )
+    from .api.ticket_notes import (
         delete_service_tickets_by_parent_id_notes_by_id as delete_service_tickets_by_parent_id_notes_by_id,
+    )
+    from .api.ticket_notes import (
+        get_project_tickets_by_parent_id_notes as get_project_tickets_by_parent_id_notes,
+    )
+    from .api.ticket_notes import (
+        get_project_tickets_by_parent_id_notes_by_id as get_project_tickets_by_parent_id_notes_by_id,
+    )
+    from .api.ticket_notes import (
+        get_project_tickets_by_parent_id_notes_count as get_project_tickets_by_parent_id_notes_count,
     )
     from .api.ticket_notes import (
         get_service_tickets_by_parent_id_notes as get_service_tickets_by_parent_id_notes,
@@ -576,16 +3234,54 @@ if TYPE_CHECKING:
         get_service_tickets_by_parent_id_notes_count as get_service_tickets_by_parent_id_notes_count,
     )
     from .api.ticket_notes import (
+        patch_project_tickets_by_parent_id_notes_by_id as patch_project_tickets_by_parent_id_notes_by_id,
+    )
+    from .api.ticket_notes import (
         patch_service_tickets_by_parent_id_notes_by_id as patch_service_tickets_by_parent_id_notes_by_id,
+    )
+    from .api.ticket_notes import (
+        post_project_tickets_by_parent_id_notes as post_project_tickets_by_parent_id_notes,
     )
     from .api.ticket_notes import (
         post_service_tickets_by_parent_id_notes as post_service_tickets_by_parent_id_notes,
     )
     from .api.ticket_notes import (
+        put_project_tickets_by_parent_id_notes_by_id as put_project_tickets_by_parent_id_notes_by_id,
+    )
+    from .api.ticket_notes import (
         put_service_tickets_by_parent_id_notes_by_id as put_service_tickets_by_parent_id_notes_by_id,
+    )
+    from .api.ticket_syncs import (
+        delete_service_ticket_syncs_by_id as delete_service_ticket_syncs_by_id,
+    )
+    from .api.ticket_syncs import get_service_ticket_syncs as get_service_ticket_syncs
+    from .api.ticket_syncs import (
+        get_service_ticket_syncs_by_id as get_service_ticket_syncs_by_id,
+    )
+    from .api.ticket_syncs import (
+        get_service_ticket_syncs_count as get_service_ticket_syncs_count,
+    )
+    from .api.ticket_syncs import (
+        patch_service_ticket_syncs_by_id as patch_service_ticket_syncs_by_id,
+    )
+    from .api.ticket_syncs import post_service_ticket_syncs as post_service_ticket_syncs
+    from .api.ticket_syncs import (
+        put_service_ticket_syncs_by_id as put_service_ticket_syncs_by_id,
+    )
+    from .api.ticket_tasks import (
+        delete_project_tickets_by_parent_id_tasks_by_id as delete_project_tickets_by_parent_id_tasks_by_id,
     )
     from .api.ticket_tasks import (
         delete_service_tickets_by_parent_id_tasks_by_id as delete_service_tickets_by_parent_id_tasks_by_id,
+    )
+    from .api.ticket_tasks import (
+        get_project_tickets_by_parent_id_tasks as get_project_tickets_by_parent_id_tasks,
+    )
+    from .api.ticket_tasks import (
+        get_project_tickets_by_parent_id_tasks_by_id as get_project_tickets_by_parent_id_tasks_by_id,
+    )
+    from .api.ticket_tasks import (
+        get_project_tickets_by_parent_id_tasks_count as get_project_tickets_by_parent_id_tasks_count,
     )
     from .api.ticket_tasks import (
         get_service_tickets_by_parent_id_tasks as get_service_tickets_by_parent_id_tasks,
@@ -597,10 +3293,19 @@ if TYPE_CHECKING:
         get_service_tickets_by_parent_id_tasks_count as get_service_tickets_by_parent_id_tasks_count,
     )
     from .api.ticket_tasks import (
+        patch_project_tickets_by_parent_id_tasks_by_id as patch_project_tickets_by_parent_id_tasks_by_id,
+    )
+    from .api.ticket_tasks import (
         patch_service_tickets_by_parent_id_tasks_by_id as patch_service_tickets_by_parent_id_tasks_by_id,
     )
     from .api.ticket_tasks import (
+        post_project_tickets_by_parent_id_tasks as post_project_tickets_by_parent_id_tasks,
+    )
+    from .api.ticket_tasks import (
         post_service_tickets_by_parent_id_tasks as post_service_tickets_by_parent_id_tasks,
+    )
+    from .api.ticket_tasks import (
+        put_project_tickets_by_parent_id_tasks_by_id as put_project_tickets_by_parent_id_tasks_by_id,
     )
     from .api.ticket_tasks import (
         put_service_tickets_by_parent_id_tasks_by_id as put_service_tickets_by_parent_id_tasks_by_id,
@@ -614,6 +3319,12 @@ if TYPE_CHECKING:
     from .api.tickets import get_service_tickets as get_service_tickets
     from .api.tickets import get_service_tickets_by_id as get_service_tickets_by_id
     from .api.tickets import (
+        get_service_tickets_by_parent_id_activities as get_service_tickets_by_parent_id_activities,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_activities_count as get_service_tickets_by_parent_id_activities_count,
+    )
+    from .api.tickets import (
         get_service_tickets_by_parent_id_configurations as get_service_tickets_by_parent_id_configurations,
     )
     from .api.tickets import (
@@ -622,149 +3333,841 @@ if TYPE_CHECKING:
     from .api.tickets import (
         get_service_tickets_by_parent_id_configurations_count as get_service_tickets_by_parent_id_configurations_count,
     )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_documents as get_service_tickets_by_parent_id_documents,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_documents_count as get_service_tickets_by_parent_id_documents_count,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_products as get_service_tickets_by_parent_id_products,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_products_count as get_service_tickets_by_parent_id_products_count,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_scheduleentries as get_service_tickets_by_parent_id_scheduleentries,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_scheduleentries_count as get_service_tickets_by_parent_id_scheduleentries_count,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_timeentries as get_service_tickets_by_parent_id_timeentries,
+    )
+    from .api.tickets import (
+        get_service_tickets_by_parent_id_timeentries_count as get_service_tickets_by_parent_id_timeentries_count,
+    )
+    from .api.tickets import (
+        get_service_tickets_calculate_sla as get_service_tickets_calculate_sla,
+    )
     from .api.tickets import get_service_tickets_count as get_service_tickets_count
     from .api.tickets import patch_service_tickets_by_id as patch_service_tickets_by_id
     from .api.tickets import post_service_tickets as post_service_tickets
     from .api.tickets import (
+        post_service_tickets_by_id_copy as post_service_tickets_by_id_copy,
+    )
+    from .api.tickets import (
+        post_service_tickets_by_parent_id_attach_children as post_service_tickets_by_parent_id_attach_children,
+    )
+    from .api.tickets import (
         post_service_tickets_by_parent_id_configurations as post_service_tickets_by_parent_id_configurations,
+    )
+    from .api.tickets import (
+        post_service_tickets_by_parent_id_convert as post_service_tickets_by_parent_id_convert,
+    )
+    from .api.tickets import (
+        post_service_tickets_by_parent_id_merge as post_service_tickets_by_parent_id_merge,
     )
     from .api.tickets import post_service_tickets_search as post_service_tickets_search
     from .api.tickets import put_service_tickets_by_id as put_service_tickets_by_id
+    from .api.time_entries import delete_time_entries_by_id as delete_time_entries_by_id
+    from .api.time_entries import get_time_entries as get_time_entries
+    from .api.time_entries import get_time_entries_by_id as get_time_entries_by_id
+    from .api.time_entries import get_time_entries_count as get_time_entries_count
+    from .api.time_entries import patch_time_entries_by_id as patch_time_entries_by_id
+    from .api.time_entries import post_time_entries as post_time_entries
+    from .api.time_entries import (
+        post_time_entries_defaults as post_time_entries_defaults,
+    )
+    from .api.time_entries import put_time_entries_by_id as put_time_entries_by_id
+    from .api.time_entry_audits import (
+        get_time_entries_by_parent_id_audits as get_time_entries_by_parent_id_audits,
+    )
+    from .api.time_entry_audits import (
+        get_time_entries_by_parent_id_audits_by_id as get_time_entries_by_parent_id_audits_by_id,
+    )
+    from .api.time_entry_audits import (
+        get_time_entries_by_parent_id_audits_count as get_time_entries_by_parent_id_audits_count,
+    )
+    from .api.track_actions import (
+        delete_company_tracks_by_parent_id_actions_by_id as delete_company_tracks_by_parent_id_actions_by_id,
+    )
+    from .api.track_actions import (
+        get_company_tracks_by_parent_id_actions as get_company_tracks_by_parent_id_actions,
+    )
+    from .api.track_actions import (
+        get_company_tracks_by_parent_id_actions_by_id as get_company_tracks_by_parent_id_actions_by_id,
+    )
+    from .api.track_actions import (
+        get_company_tracks_by_parent_id_actions_count as get_company_tracks_by_parent_id_actions_count,
+    )
+    from .api.track_actions import (
+        patch_company_tracks_by_parent_id_actions_by_id as patch_company_tracks_by_parent_id_actions_by_id,
+    )
+    from .api.track_actions import (
+        post_company_tracks_by_parent_id_actions as post_company_tracks_by_parent_id_actions,
+    )
+    from .api.track_actions import (
+        put_company_tracks_by_parent_id_actions_by_id as put_company_tracks_by_parent_id_actions_by_id,
+    )
+    from .api.tracks import delete_company_tracks_by_id as delete_company_tracks_by_id
+    from .api.tracks import get_company_tracks as get_company_tracks
+    from .api.tracks import get_company_tracks_by_id as get_company_tracks_by_id
+    from .api.tracks import get_company_tracks_count as get_company_tracks_count
+    from .api.tracks import patch_company_tracks_by_id as patch_company_tracks_by_id
+    from .api.tracks import post_company_tracks as post_company_tracks
+    from .api.tracks import put_company_tracks_by_id as put_company_tracks_by_id
 
 #: The tag package of each operation module.
 MODULES: dict[str, str] = {
+    "delete_company_address_formats_by_id": "address_formats",
     "delete_company_communication_types_by_id": "communication_types",
     "delete_company_companies_by_id": "companies",
+    "delete_company_companies_by_parent_id_custom_status_notes_by_id": "company_custom_notes",
+    "delete_company_companies_by_parent_id_groups_by_id": "company_groups",
+    "delete_company_companies_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "delete_company_companies_by_parent_id_management_summary_reports_by_id": "company_management_summarys",
     "delete_company_companies_by_parent_id_notes_by_id": "company_notes",
     "delete_company_companies_by_parent_id_sites_by_id": "company_sites",
     "delete_company_companies_by_parent_id_teams_by_id": "company_teams",
+    "delete_company_companies_by_parent_id_tracks_by_id": "company_tracks",
+    "delete_company_companies_by_parent_id_type_associations_by_id": "company_company_type_associations",
     "delete_company_companies_statuses_by_id": "company_statuses",
     "delete_company_companies_types_by_id": "company_types",
+    "delete_company_company_picker_items_by_id": "company_picker_items",
+    "delete_company_company_type_associations_by_id": "company_type_associations",
+    "delete_company_configurations_bulk": "configurations",
     "delete_company_configurations_by_id": "configurations",
     "delete_company_configurations_statuses_by_id": "configuration_statuses",
+    "delete_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id": "configuration_type_question_values",
     "delete_company_configurations_types_by_id": "configuration_types",
     "delete_company_configurations_types_by_parent_id_questions_by_id": "configuration_type_questions",
+    "delete_company_contact_type_associations_by_id": "contact_type_associations",
     "delete_company_contacts_by_id": "contacts",
     "delete_company_contacts_by_parent_id_communications_by_id": "contact_communications",
+    "delete_company_contacts_by_parent_id_groups_by_id": "contact_groups",
     "delete_company_contacts_by_parent_id_notes_by_id": "contact_notes",
+    "delete_company_contacts_by_parent_id_tracks_by_id": "contact_tracks",
+    "delete_company_contacts_by_parent_id_type_associations_by_id": "contact_contact_type_associations",
     "delete_company_contacts_departments_by_id": "contact_departments",
+    "delete_company_contacts_relationships_by_id": "contact_relationships",
     "delete_company_contacts_types_by_id": "contact_types",
+    "delete_company_countries_by_id": "countries",
+    "delete_company_m365_contactsync_property": "m365_contact_sync_properties",
+    "delete_company_managed_devices_integrations_by_id": "managed_devices_integrations",
+    "delete_company_managed_devices_integrations_by_parent_id_cross_references_by_id": "managed_devices_integration_cross_references",
+    "delete_company_managed_devices_integrations_by_parent_id_logins_by_id": "managed_devices_integration_logins",
+    "delete_company_managed_devices_integrations_by_parent_id_notifications_by_id": "managed_devices_integration_notifications",
+    "delete_company_management_backups_by_id": "management_backup",
+    "delete_company_management_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "delete_company_management_it_solutions_by_id": "management_it_solutions",
+    "delete_company_management_it_solutions_by_parent_id_management_products_by_id": "management_it_solution_agreement_interface_parameters",
+    "delete_company_market_descriptions_by_id": "company_market_description",
+    "delete_company_note_types_by_id": "company_note_types",
+    "delete_company_ownership_types_by_id": "company_ownership_type",
+    "delete_company_portal_configurations_by_id": "portal_configurations",
+    "delete_company_states_by_id": "states",
+    "delete_company_team_roles_by_id": "company_team_role",
+    "delete_company_tracks_by_id": "tracks",
+    "delete_company_tracks_by_parent_id_actions_by_id": "track_actions",
+    "delete_finance_agreements_by_id": "agreements",
+    "delete_finance_agreements_by_parent_id_additions_by_id": "agreement_additions",
+    "delete_finance_agreements_by_parent_id_adjustments_by_id": "agreement_adjustments",
+    "delete_finance_agreements_by_parent_id_board_defaults_by_id": "agreement_board_defaults",
+    "delete_finance_agreements_by_parent_id_configurations_by_id": "agreements",
+    "delete_finance_agreements_by_parent_id_sites_by_id": "agreement_sites",
+    "delete_finance_agreements_by_parent_id_work_role_exclusions_by_id": "agreement_work_role_exclusions",
+    "delete_finance_agreements_by_parent_id_work_type_exclusions_by_id": "agreement_work_type_exclusions",
+    "delete_finance_agreements_by_parent_id_workroles_by_id": "agreement_work_roles",
+    "delete_finance_agreements_by_parent_id_worktypes_by_id": "agreement_work_types",
+    "delete_finance_agreements_types_by_id": "agreement_types",
+    "delete_finance_invoices_by_id": "invoices",
+    "delete_finance_invoices_by_parent_id_payments_by_id": "invoice_payments",
+    "delete_finance_invoices_by_parent_id_routings_by_id": "invoice_routings",
+    "delete_project_projects_by_id": "projects",
+    "delete_project_projects_by_parent_id_contacts_by_id": "project_contacts",
+    "delete_project_projects_by_parent_id_notes_by_id": "project_notes",
+    "delete_project_projects_by_parent_id_phases_by_id": "project_phases",
+    "delete_project_projects_by_parent_id_team_members_by_id": "projects_team_members",
+    "delete_project_tickets_by_id": "project_tickets",
+    "delete_project_tickets_by_parent_id_configurations_by_id": "project_tickets",
+    "delete_project_tickets_by_parent_id_notes_by_id": "ticket_notes",
+    "delete_project_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
+    "delete_sales_opportunities_by_id": "opportunities",
+    "delete_sales_opportunities_by_parent_id_contacts_by_id": "opportunity_contacts",
+    "delete_sales_opportunities_by_parent_id_forecast": "opportunity_forecasts",
+    "delete_sales_opportunities_by_parent_id_forecast_by_id": "opportunity_forecast_items",
+    "delete_sales_opportunities_by_parent_id_notes_by_id": "opportunity_notes",
+    "delete_sales_opportunities_by_parent_id_team_by_id": "opportunity_teams",
+    "delete_sales_opportunities_ratings_by_id": "opportunity_ratings",
+    "delete_sales_opportunities_statuses_by_id": "opportunity_statuses",
+    "delete_sales_opportunities_types_by_id": "opportunity_types",
+    "delete_schedule_entries_by_id": "schedule_entries",
+    "delete_schedule_entries_by_id_by_notify_resource": "schedule_entries",
+    "delete_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id": "board_status_notifications",
     "delete_service_boards_by_id": "boards",
+    "delete_service_boards_by_parent_id_auto_assign_resources_by_id": "board_auto_assign_resources",
+    "delete_service_boards_by_parent_id_auto_templates_by_id": "board_auto_templates",
+    "delete_service_boards_by_parent_id_excluded_members_by_id": "board_excluded_members",
     "delete_service_boards_by_parent_id_items_by_id": "board_items",
+    "delete_service_boards_by_parent_id_notifications_by_id": "board_notifications",
+    "delete_service_boards_by_parent_id_skill_mappings_by_id": "board_skill_mappings",
     "delete_service_boards_by_parent_id_statuses_by_id": "board_statuses",
     "delete_service_boards_by_parent_id_subtypes_by_id": "board_sub_types",
     "delete_service_boards_by_parent_id_teams_by_id": "board_teams",
     "delete_service_boards_by_parent_id_types_by_id": "board_types",
+    "delete_service_codes_by_id": "codes",
+    "delete_service_email_templates_by_id": "service_email_templates",
     "delete_service_knowledge_base_articles_by_id": "knowledge_base_articles",
+    "delete_service_knowledge_base_categories_by_id": "knowledge_base_categories",
+    "delete_service_knowledge_base_sub_categories_by_id": "knowledge_base_sub_categories",
     "delete_service_locations_by_id": "service_locations",
     "delete_service_priorities_by_id": "priorities",
-    "delete_service_sl_as_by_id": "sl_as",
+    "delete_service_service_signoff_by_id": "service_signoffs",
+    "delete_service_service_signoff_by_parent_id_signoffcustomfields_by_id": "service_signoff_custom_field",
+    "delete_service_slas_by_id": "slas",
+    "delete_service_slas_by_parent_id_priorities_by_id": "sla_priorities",
     "delete_service_sources_by_id": "sources",
+    "delete_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id": "survey_options",
+    "delete_service_surveys_by_id": "service_surveys",
+    "delete_service_surveys_by_parent_id_questions_by_id": "service_survey_questions",
+    "delete_service_surveys_by_parent_id_results_by_id": "survey_results",
+    "delete_service_ticket_links_by_id": "service_ticket_links",
+    "delete_service_ticket_syncs_by_id": "ticket_syncs",
     "delete_service_tickets_by_id": "tickets",
     "delete_service_tickets_by_parent_id_configurations_by_id": "tickets",
     "delete_service_tickets_by_parent_id_notes_by_id": "ticket_notes",
     "delete_service_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
+    "delete_service_tickets_changelogs": "ticket_change_log",
     "delete_system_callbacks_by_id": "callback_entries",
+    "delete_system_members_by_id_unused_time_sheets": "members",
+    "delete_system_members_by_parent_id_accruals_by_id": "member_accruals",
+    "delete_system_members_by_parent_id_certifications_by_id": "member_certifications",
+    "delete_system_members_by_parent_id_delegations_by_id": "member_delegations",
+    "delete_system_members_by_parent_id_managed_device_accounts_bulk": "managed_device_accounts",
+    "delete_system_members_by_parent_id_mycertifications_by_id": "my_member_certifications",
+    "delete_system_members_by_parent_id_notification_settings_by_id": "member_notification_settings",
+    "delete_system_members_by_parent_id_personas_by_id": "member_personas",
+    "delete_system_members_by_parent_id_skills_by_id": "member_skills",
+    "delete_system_members_types_by_id": "member_types",
+    "delete_time_entries_by_id": "time_entries",
+    "get_company_address_formats": "address_formats",
+    "get_company_address_formats_by_id": "address_formats",
+    "get_company_address_formats_by_id_info": "address_format_infos",
+    "get_company_address_formats_count": "address_formats",
+    "get_company_address_formats_info": "address_format_infos",
+    "get_company_address_formats_info_count": "address_format_infos",
     "get_company_communication_types": "communication_types",
     "get_company_communication_types_by_id": "communication_types",
+    "get_company_communication_types_by_id_info": "communication_type_info",
+    "get_company_communication_types_by_id_usages": "communication_types",
+    "get_company_communication_types_by_id_usages_list": "communication_types",
     "get_company_communication_types_count": "communication_types",
+    "get_company_communication_types_info": "communication_type_info",
+    "get_company_communication_types_info_count": "communication_type_info",
     "get_company_companies": "companies",
     "get_company_companies_by_id": "companies",
+    "get_company_companies_by_id_usages": "companies",
+    "get_company_companies_by_id_usages_list": "companies",
+    "get_company_companies_by_parent_id_custom_status_notes": "company_custom_notes",
+    "get_company_companies_by_parent_id_custom_status_notes_by_id": "company_custom_notes",
+    "get_company_companies_by_parent_id_custom_status_notes_count": "company_custom_notes",
+    "get_company_companies_by_parent_id_groups": "company_groups",
+    "get_company_companies_by_parent_id_groups_by_id": "company_groups",
+    "get_company_companies_by_parent_id_groups_count": "company_groups",
+    "get_company_companies_by_parent_id_management_report_notifications": "management_report_notifications",
+    "get_company_companies_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "get_company_companies_by_parent_id_management_report_notifications_count": "management_report_notifications",
+    "get_company_companies_by_parent_id_management_report_setup": "management_report_setups",
+    "get_company_companies_by_parent_id_management_summary_reports": "company_management_summarys",
+    "get_company_companies_by_parent_id_management_summary_reports_by_id": "company_management_summarys",
+    "get_company_companies_by_parent_id_management_summary_reports_count": "company_management_summarys",
     "get_company_companies_by_parent_id_notes": "company_notes",
     "get_company_companies_by_parent_id_notes_by_id": "company_notes",
     "get_company_companies_by_parent_id_notes_count": "company_notes",
     "get_company_companies_by_parent_id_sites": "company_sites",
     "get_company_companies_by_parent_id_sites_by_id": "company_sites",
+    "get_company_companies_by_parent_id_sites_by_id_info": "company_site_infos",
+    "get_company_companies_by_parent_id_sites_by_id_usages": "company_sites",
+    "get_company_companies_by_parent_id_sites_by_id_usages_list": "company_sites",
     "get_company_companies_by_parent_id_sites_count": "company_sites",
+    "get_company_companies_by_parent_id_sites_info": "company_site_infos",
+    "get_company_companies_by_parent_id_sites_info_count": "company_site_infos",
+    "get_company_companies_by_parent_id_surveys_count": "company_surveys",
     "get_company_companies_by_parent_id_teams": "company_teams",
     "get_company_companies_by_parent_id_teams_by_id": "company_teams",
     "get_company_companies_by_parent_id_teams_count": "company_teams",
+    "get_company_companies_by_parent_id_tracks": "company_tracks",
+    "get_company_companies_by_parent_id_tracks_by_id": "company_tracks",
+    "get_company_companies_by_parent_id_tracks_count": "company_tracks",
+    "get_company_companies_by_parent_id_type_associations": "company_company_type_associations",
+    "get_company_companies_by_parent_id_type_associations_by_id": "company_company_type_associations",
+    "get_company_companies_by_parent_id_type_associations_count": "company_company_type_associations",
     "get_company_companies_count": "companies",
+    "get_company_companies_default": "companies",
+    "get_company_companies_info": "company_infos",
+    "get_company_companies_info_count": "company_infos",
+    "get_company_companies_info_types": "company_type_infos",
+    "get_company_companies_info_types_by_id": "company_type_infos",
+    "get_company_companies_info_types_count": "company_type_infos",
     "get_company_companies_statuses": "company_statuses",
     "get_company_companies_statuses_by_id": "company_statuses",
+    "get_company_companies_statuses_by_id_usages": "company_statuses",
+    "get_company_companies_statuses_by_id_usages_list": "company_statuses",
     "get_company_companies_statuses_count": "company_statuses",
     "get_company_companies_types": "company_types",
     "get_company_companies_types_by_id": "company_types",
+    "get_company_companies_types_by_id_usages": "company_types",
+    "get_company_companies_types_by_id_usages_list": "company_types",
     "get_company_companies_types_count": "company_types",
+    "get_company_company_picker_items": "company_picker_items",
+    "get_company_company_picker_items_by_id": "company_picker_items",
+    "get_company_company_picker_items_count": "company_picker_items",
+    "get_company_company_type_associations": "company_type_associations",
+    "get_company_company_type_associations_by_id": "company_type_associations",
+    "get_company_company_type_associations_count": "company_type_associations",
     "get_company_configurations": "configurations",
     "get_company_configurations_by_id": "configurations",
+    "get_company_configurations_by_id_quick_access_count": "configurations",
     "get_company_configurations_count": "configurations",
     "get_company_configurations_statuses": "configuration_statuses",
     "get_company_configurations_statuses_by_id": "configuration_statuses",
+    "get_company_configurations_statuses_by_id_info": "configuration_status_infos",
+    "get_company_configurations_statuses_by_id_usages": "configuration_statuses",
+    "get_company_configurations_statuses_by_id_usages_list": "configuration_statuses",
     "get_company_configurations_statuses_count": "configuration_statuses",
+    "get_company_configurations_statuses_info": "configuration_status_infos",
+    "get_company_configurations_statuses_info_count": "configuration_status_infos",
     "get_company_configurations_types": "configuration_types",
+    "get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values": "configuration_type_question_values",
+    "get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id": "configuration_type_question_values",
+    "get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id_usages": "configuration_type_question_values",
+    "get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id_usages_list": "configuration_type_question_values",
+    "get_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_count": "configuration_type_question_values",
     "get_company_configurations_types_by_id": "configuration_types",
+    "get_company_configurations_types_by_id_info": "configuration_type_infos",
+    "get_company_configurations_types_by_id_usages": "configuration_types",
+    "get_company_configurations_types_by_id_usages_list": "configuration_types",
     "get_company_configurations_types_by_parent_id_questions": "configuration_type_questions",
     "get_company_configurations_types_by_parent_id_questions_by_id": "configuration_type_questions",
     "get_company_configurations_types_by_parent_id_questions_count": "configuration_type_questions",
     "get_company_configurations_types_count": "configuration_types",
+    "get_company_contact_type_associations": "contact_type_associations",
+    "get_company_contact_type_associations_by_id": "contact_type_associations",
+    "get_company_contact_type_associations_count": "contact_type_associations",
+    "get_company_contact_types_by_id_usages_list": "contact_types",
     "get_company_contacts": "contacts",
     "get_company_contacts_by_id": "contacts",
+    "get_company_contacts_by_id_image": "contacts",
+    "get_company_contacts_by_id_info": "contact_infos",
+    "get_company_contacts_by_id_portal_security": "contacts",
+    "get_company_contacts_by_id_usages": "contacts",
+    "get_company_contacts_by_id_usages_list": "contacts",
     "get_company_contacts_by_parent_id_communications": "contact_communications",
     "get_company_contacts_by_parent_id_communications_by_id": "contact_communications",
     "get_company_contacts_by_parent_id_communications_count": "contact_communications",
+    "get_company_contacts_by_parent_id_groups": "contact_groups",
+    "get_company_contacts_by_parent_id_groups_by_id": "contact_groups",
+    "get_company_contacts_by_parent_id_groups_count": "contact_groups",
     "get_company_contacts_by_parent_id_notes": "contact_notes",
     "get_company_contacts_by_parent_id_notes_by_id": "contact_notes",
     "get_company_contacts_by_parent_id_notes_count": "contact_notes",
+    "get_company_contacts_by_parent_id_tracks": "contact_tracks",
+    "get_company_contacts_by_parent_id_tracks_by_id": "contact_tracks",
+    "get_company_contacts_by_parent_id_tracks_count": "contact_tracks",
+    "get_company_contacts_by_parent_id_type_associations": "contact_contact_type_associations",
+    "get_company_contacts_by_parent_id_type_associations_by_id": "contact_contact_type_associations",
+    "get_company_contacts_by_parent_id_type_associations_count": "contact_contact_type_associations",
     "get_company_contacts_count": "contacts",
+    "get_company_contacts_default": "contacts",
     "get_company_contacts_departments": "contact_departments",
     "get_company_contacts_departments_by_id": "contact_departments",
+    "get_company_contacts_departments_by_id_info": "contact_department_infos",
+    "get_company_contacts_departments_by_id_usages": "contact_departments",
+    "get_company_contacts_departments_by_id_usages_list": "contact_departments",
     "get_company_contacts_departments_count": "contact_departments",
+    "get_company_contacts_departments_info": "contact_department_infos",
+    "get_company_contacts_departments_info_count": "contact_department_infos",
+    "get_company_contacts_info": "contact_infos",
+    "get_company_contacts_info_count": "contact_infos",
+    "get_company_contacts_relationships": "contact_relationships",
+    "get_company_contacts_relationships_by_id": "contact_relationships",
+    "get_company_contacts_relationships_count": "contact_relationships",
     "get_company_contacts_types": "contact_types",
     "get_company_contacts_types_by_id": "contact_types",
+    "get_company_contacts_types_by_id_info": "contact_types",
     "get_company_contacts_types_count": "contact_types",
+    "get_company_contacts_types_count_info": "contact_types",
+    "get_company_contacts_types_info": "contact_types",
+    "get_company_countries": "countries",
+    "get_company_countries_by_id": "countries",
+    "get_company_countries_by_id_info": "country_infos",
+    "get_company_countries_count": "countries",
+    "get_company_countries_info": "country_infos",
+    "get_company_countries_info_count": "country_infos",
+    "get_company_entity_types": "entity_types",
+    "get_company_entity_types_by_id": "entity_types",
+    "get_company_entity_types_count": "entity_types",
+    "get_company_entity_types_info_count": "entity_type_infos",
+    "get_company_entitytypes_by_id_info": "entity_type_infos",
+    "get_company_entitytypes_info": "entity_type_infos",
+    "get_company_expense_types_info_count": "expense_type_infos",
+    "get_company_m365_contact": "m365_contacts",
+    "get_company_m365_contact_by_id": "m365_contacts",
+    "get_company_m365_contact_count": "m365_contacts",
+    "get_company_m365_contactsync_by_id_property": "m365_contact_sync_properties",
+    "get_company_m365_contactsync_property_count": "m365_contact_sync_properties",
+    "get_company_m365_contactsync_property_excluded": "m365_contact_sync_properties",
+    "get_company_m365_contactsync_property_included": "m365_contact_sync_properties",
+    "get_company_managed_devices_integrations": "managed_devices_integrations",
+    "get_company_managed_devices_integrations_by_id": "managed_devices_integrations",
+    "get_company_managed_devices_integrations_by_id_info": "managed_devices_integration_infos",
+    "get_company_managed_devices_integrations_by_id_usages": "managed_devices_integrations",
+    "get_company_managed_devices_integrations_by_id_usages_list": "managed_devices_integrations",
+    "get_company_managed_devices_integrations_by_parent_id_cross_references": "managed_devices_integration_cross_references",
+    "get_company_managed_devices_integrations_by_parent_id_cross_references_by_id": "managed_devices_integration_cross_references",
+    "get_company_managed_devices_integrations_by_parent_id_cross_references_count": "managed_devices_integration_cross_references",
+    "get_company_managed_devices_integrations_by_parent_id_logins": "managed_devices_integration_logins",
+    "get_company_managed_devices_integrations_by_parent_id_logins_by_id": "managed_devices_integration_logins",
+    "get_company_managed_devices_integrations_by_parent_id_logins_count": "managed_devices_integration_logins",
+    "get_company_managed_devices_integrations_by_parent_id_notifications": "managed_devices_integration_notifications",
+    "get_company_managed_devices_integrations_by_parent_id_notifications_by_id": "managed_devices_integration_notifications",
+    "get_company_managed_devices_integrations_by_parent_id_notifications_count": "managed_devices_integration_notifications",
+    "get_company_managed_devices_integrations_count": "managed_devices_integrations",
+    "get_company_managed_devices_integrations_info": "managed_devices_integration_infos",
+    "get_company_managed_devices_integrations_info_count": "managed_devices_integration_infos",
+    "get_company_management": "managements",
+    "get_company_management_backups": "management_backup",
+    "get_company_management_backups_by_id": "management_backup",
+    "get_company_management_backups_count": "management_backup",
+    "get_company_management_by_id": "managements",
+    "get_company_management_by_id_log_download": "management_logs",
+    "get_company_management_by_id_logs": "management_logs",
+    "get_company_management_by_parent_id_management_report_notifications": "management_report_notifications",
+    "get_company_management_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "get_company_management_by_parent_id_management_report_notifications_count": "management_report_notifications",
+    "get_company_management_count": "managements",
+    "get_company_management_it_solutions": "management_it_solutions",
+    "get_company_management_it_solutions_by_id": "management_it_solutions",
+    "get_company_management_it_solutions_by_id_usages": "management_it_solutions",
+    "get_company_management_it_solutions_by_id_usages_list": "management_it_solutions",
+    "get_company_management_it_solutions_by_parent_id_management_products": "management_it_solution_agreement_interface_parameters",
+    "get_company_management_it_solutions_by_parent_id_management_products_by_id": "management_it_solution_agreement_interface_parameters",
+    "get_company_management_it_solutions_by_parent_id_management_products_count": "management_it_solution_agreement_interface_parameters",
+    "get_company_management_it_solutions_count": "management_it_solutions",
+    "get_company_market_descriptions": "company_market_description",
+    "get_company_market_descriptions_by_id": "company_market_description",
+    "get_company_market_descriptions_by_id_info": "market_description_infos",
+    "get_company_market_descriptions_by_id_usages": "company_market_description",
+    "get_company_market_descriptions_by_id_usages_list": "company_market_description",
+    "get_company_market_descriptions_count": "company_market_description",
+    "get_company_market_descriptions_info": "market_description_infos",
+    "get_company_market_descriptions_info_count": "market_description_infos",
+    "get_company_note_types": "company_note_types",
+    "get_company_note_types_by_id": "company_note_types",
+    "get_company_note_types_by_id_info": "company_note_type_info",
+    "get_company_note_types_count": "company_note_types",
+    "get_company_note_types_count_info": "company_note_type_info",
+    "get_company_note_types_info": "company_note_type_info",
+    "get_company_ownership_types": "company_ownership_type",
+    "get_company_ownership_types_by_id": "company_ownership_type",
+    "get_company_ownership_types_by_id_info": "ownership_type_infos",
+    "get_company_ownership_types_count": "company_ownership_type",
+    "get_company_ownership_types_info": "ownership_type_infos",
+    "get_company_ownership_types_info_count": "ownership_type_infos",
+    "get_company_payment_types_info_count": "payment_type_infos",
+    "get_company_portal_configurations": "portal_configurations",
+    "get_company_portal_configurations_by_id": "portal_configurations",
+    "get_company_portal_configurations_by_parent_id_invoice_setups": "portal_configurations_invoice_setups",
+    "get_company_portal_configurations_by_parent_id_invoice_setups_by_id": "portal_configurations_invoice_setups",
+    "get_company_portal_configurations_by_parent_id_invoice_setups_count": "portal_configurations_invoice_setups",
+    "get_company_portal_configurations_by_parent_id_opportunity_setups": "portal_configuration_opportunity_setups",
+    "get_company_portal_configurations_by_parent_id_opportunity_setups_by_id": "portal_configuration_opportunity_setups",
+    "get_company_portal_configurations_by_parent_id_password_email_setups": "portal_configuration_password_email_setups",
+    "get_company_portal_configurations_by_parent_id_password_email_setups_by_id": "portal_configuration_password_email_setups",
+    "get_company_portal_configurations_by_parent_id_project_setups": "portal_configuration_project_setups",
+    "get_company_portal_configurations_by_parent_id_project_setups_by_id": "portal_configuration_project_setups",
+    "get_company_portal_configurations_by_parent_id_project_setups_count": "portal_configuration_project_setups",
+    "get_company_portal_configurations_by_parent_id_service_setups": "portal_configuration_service_setups",
+    "get_company_portal_configurations_by_parent_id_service_setups_by_id": "portal_configuration_service_setups",
+    "get_company_portal_configurations_by_parent_id_service_setups_count": "portal_configuration_service_setups",
+    "get_company_portal_configurations_count": "portal_configurations",
+    "get_company_portal_configurations_invoice_setup_payment_processors": "portal_configuration_payment_processors",
+    "get_company_portal_configurations_invoice_setup_payment_processors_by_id": "portal_configuration_payment_processors",
+    "get_company_portal_configurations_invoice_setup_payment_processors_count": "portal_configuration_payment_processors",
+    "get_company_portal_security_levels": "portal_security_levels",
+    "get_company_portal_security_levels_by_id": "portal_security_levels",
+    "get_company_portal_security_levels_count": "portal_security_levels",
+    "get_company_portal_security_settings": "portal_security_settings",
+    "get_company_portal_security_settings_by_id": "portal_security_settings",
+    "get_company_portal_security_settings_count": "portal_security_settings",
+    "get_company_states": "states",
+    "get_company_states_by_id": "states",
+    "get_company_states_by_id_info": "state_infos",
+    "get_company_states_by_id_usages": "states",
+    "get_company_states_by_id_usages_list": "states",
+    "get_company_states_count": "states",
+    "get_company_states_info": "state_infos",
+    "get_company_states_info_count": "state_infos",
+    "get_company_team_roles": "company_team_role",
+    "get_company_team_roles_by_id": "company_team_role",
+    "get_company_team_roles_by_id_info": "team_role_infos",
+    "get_company_team_roles_by_id_usages": "company_team_role",
+    "get_company_team_roles_by_id_usages_list": "company_team_role",
+    "get_company_team_roles_count": "company_team_role",
+    "get_company_team_roles_info": "team_role_infos",
+    "get_company_team_roles_info_count": "team_role_infos",
+    "get_company_tracks": "tracks",
+    "get_company_tracks_by_id": "tracks",
+    "get_company_tracks_by_parent_id_actions": "track_actions",
+    "get_company_tracks_by_parent_id_actions_by_id": "track_actions",
+    "get_company_tracks_by_parent_id_actions_count": "track_actions",
+    "get_company_tracks_count": "tracks",
+    "get_finance_agreements": "agreements",
+    "get_finance_agreements_by_id": "agreements",
+    "get_finance_agreements_by_id_application_parameters_by_pod_id": "agreements",
+    "get_finance_agreements_by_id_quick_access_count": "agreements",
+    "get_finance_agreements_by_id_recurring_parameters_by_pod_id": "agreements",
+    "get_finance_agreements_by_parent_id_additions": "agreement_additions",
+    "get_finance_agreements_by_parent_id_additions_by_id": "agreement_additions",
+    "get_finance_agreements_by_parent_id_additions_count": "agreement_additions",
+    "get_finance_agreements_by_parent_id_adjustments": "agreement_adjustments",
+    "get_finance_agreements_by_parent_id_adjustments_by_id": "agreement_adjustments",
+    "get_finance_agreements_by_parent_id_adjustments_count": "agreement_adjustments",
+    "get_finance_agreements_by_parent_id_board_defaults": "agreement_board_defaults",
+    "get_finance_agreements_by_parent_id_board_defaults_by_id": "agreement_board_defaults",
+    "get_finance_agreements_by_parent_id_board_defaults_count": "agreement_board_defaults",
+    "get_finance_agreements_by_parent_id_configurations": "agreements",
+    "get_finance_agreements_by_parent_id_configurations_by_id": "agreements",
+    "get_finance_agreements_by_parent_id_configurations_count": "agreements",
+    "get_finance_agreements_by_parent_id_sites": "agreement_sites",
+    "get_finance_agreements_by_parent_id_sites_by_id": "agreement_sites",
+    "get_finance_agreements_by_parent_id_sites_count": "agreement_sites",
+    "get_finance_agreements_by_parent_id_work_role_exclusions": "agreement_work_role_exclusions",
+    "get_finance_agreements_by_parent_id_work_role_exclusions_count": "agreement_work_role_exclusions",
+    "get_finance_agreements_by_parent_id_work_type_exclusions": "agreement_work_type_exclusions",
+    "get_finance_agreements_by_parent_id_work_type_exclusions_count": "agreement_work_type_exclusions",
+    "get_finance_agreements_by_parent_id_workroles": "agreement_work_roles",
+    "get_finance_agreements_by_parent_id_workroles_by_id": "agreement_work_roles",
+    "get_finance_agreements_by_parent_id_workroles_count": "agreement_work_roles",
+    "get_finance_agreements_by_parent_id_worktypes": "agreement_work_types",
+    "get_finance_agreements_by_parent_id_worktypes_by_id": "agreement_work_types",
+    "get_finance_agreements_by_parent_id_worktypes_count": "agreement_work_types",
+    "get_finance_agreements_count": "agreements",
+    "get_finance_agreements_types": "agreement_types",
+    "get_finance_agreements_types_by_id": "agreement_types",
+    "get_finance_agreements_types_by_id_info": "agreement_types",
+    "get_finance_agreements_types_by_id_usages": "agreement_types",
+    "get_finance_agreements_types_by_id_usages_list": "agreement_types",
+    "get_finance_agreements_types_count": "agreement_types",
+    "get_finance_agreements_types_info": "agreement_types",
+    "get_finance_agreements_types_info_count": "agreement_types",
+    "get_finance_invoices": "invoices",
+    "get_finance_invoices_by_id": "invoices",
+    "get_finance_invoices_by_id_pdf": "invoices",
+    "get_finance_invoices_by_parent_id_commissions": "invoice_commissions",
+    "get_finance_invoices_by_parent_id_commissions_by_id": "invoice_commissions",
+    "get_finance_invoices_by_parent_id_gl_entries": "gl_entries",
+    "get_finance_invoices_by_parent_id_gl_entries_by_id": "gl_entries",
+    "get_finance_invoices_by_parent_id_payments": "invoice_payments",
+    "get_finance_invoices_by_parent_id_payments_by_id": "invoice_payments",
+    "get_finance_invoices_by_parent_id_routings": "invoice_routings",
+    "get_finance_invoices_by_parent_id_routings_by_id": "invoice_routings",
+    "get_finance_invoices_by_parent_id_routings_count": "invoice_routings",
+    "get_finance_invoices_count": "invoices",
+    "get_project_projects": "projects",
+    "get_project_projects_by_id": "projects",
+    "get_project_projects_by_id_project_workplan": "projects",
+    "get_project_projects_by_parent_id_contacts": "project_contacts",
+    "get_project_projects_by_parent_id_contacts_by_id": "project_contacts",
+    "get_project_projects_by_parent_id_notes": "project_notes",
+    "get_project_projects_by_parent_id_notes_by_id": "project_notes",
+    "get_project_projects_by_parent_id_notes_count": "project_notes",
+    "get_project_projects_by_parent_id_phases": "project_phases",
+    "get_project_projects_by_parent_id_phases_by_id": "project_phases",
+    "get_project_projects_by_parent_id_phases_count": "project_phases",
+    "get_project_projects_by_parent_id_team_members": "projects_team_members",
+    "get_project_projects_by_parent_id_team_members_by_id": "projects_team_members",
+    "get_project_projects_by_parent_id_team_members_count": "projects_team_members",
+    "get_project_projects_count": "projects",
+    "get_project_tickets": "project_tickets",
+    "get_project_tickets_by_id": "project_tickets",
+    "get_project_tickets_by_parent_id_activities": "project_tickets",
+    "get_project_tickets_by_parent_id_activities_count": "project_tickets",
+    "get_project_tickets_by_parent_id_all_notes": "project_ticket_notes",
+    "get_project_tickets_by_parent_id_configurations": "project_tickets",
+    "get_project_tickets_by_parent_id_configurations_by_id": "project_tickets",
+    "get_project_tickets_by_parent_id_configurations_count": "project_tickets",
+    "get_project_tickets_by_parent_id_documents": "project_tickets",
+    "get_project_tickets_by_parent_id_documents_count": "project_tickets",
+    "get_project_tickets_by_parent_id_notes": "ticket_notes",
+    "get_project_tickets_by_parent_id_notes_by_id": "ticket_notes",
+    "get_project_tickets_by_parent_id_notes_count": "ticket_notes",
+    "get_project_tickets_by_parent_id_products": "project_tickets",
+    "get_project_tickets_by_parent_id_products_count": "project_tickets",
+    "get_project_tickets_by_parent_id_scheduleentries": "project_tickets",
+    "get_project_tickets_by_parent_id_scheduleentries_count": "project_tickets",
+    "get_project_tickets_by_parent_id_tasks": "ticket_tasks",
+    "get_project_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
+    "get_project_tickets_by_parent_id_tasks_count": "ticket_tasks",
+    "get_project_tickets_by_parent_id_timeentries": "project_tickets",
+    "get_project_tickets_by_parent_id_timeentries_count": "project_tickets",
+    "get_project_tickets_count": "project_tickets",
+    "get_sales_opportunities": "opportunities",
+    "get_sales_opportunities_by_id": "opportunities",
+    "get_sales_opportunities_by_parent_id_contacts": "opportunity_contacts",
+    "get_sales_opportunities_by_parent_id_contacts_by_id": "opportunity_contacts",
+    "get_sales_opportunities_by_parent_id_contacts_count": "opportunity_contacts",
+    "get_sales_opportunities_by_parent_id_forecast": "opportunity_forecasts",
+    "get_sales_opportunities_by_parent_id_forecast_by_id": "opportunity_forecast_items",
+    "get_sales_opportunities_by_parent_id_forecast_count": "opportunity_forecasts",
+    "get_sales_opportunities_by_parent_id_notes": "opportunity_notes",
+    "get_sales_opportunities_by_parent_id_notes_by_id": "opportunity_notes",
+    "get_sales_opportunities_by_parent_id_notes_count": "opportunity_notes",
+    "get_sales_opportunities_by_parent_id_team": "opportunity_teams",
+    "get_sales_opportunities_by_parent_id_team_by_id": "opportunity_teams",
+    "get_sales_opportunities_by_parent_id_team_count": "opportunity_teams",
+    "get_sales_opportunities_conversions_by_id": "opportunities",
+    "get_sales_opportunities_count": "opportunities",
+    "get_sales_opportunities_default": "opportunities",
+    "get_sales_opportunities_ratings": "opportunity_ratings",
+    "get_sales_opportunities_ratings_by_id": "opportunity_ratings",
+    "get_sales_opportunities_ratings_by_id_info": "opportunity_ratings",
+    "get_sales_opportunities_ratings_count": "opportunity_ratings",
+    "get_sales_opportunities_ratings_info": "opportunity_ratings",
+    "get_sales_opportunities_ratings_info_count": "opportunity_ratings",
+    "get_sales_opportunities_statuses": "opportunity_statuses",
+    "get_sales_opportunities_statuses_by_id": "opportunity_statuses",
+    "get_sales_opportunities_statuses_by_id_info": "opportunity_status_infos",
+    "get_sales_opportunities_statuses_by_id_usages": "opportunity_statuses",
+    "get_sales_opportunities_statuses_by_id_usages_list": "opportunity_statuses",
+    "get_sales_opportunities_statuses_count": "opportunity_statuses",
+    "get_sales_opportunities_statuses_info": "opportunity_status_infos",
+    "get_sales_opportunities_statuses_info_count": "opportunity_status_infos",
+    "get_sales_opportunities_types": "opportunity_types",
+    "get_sales_opportunities_types_by_id": "opportunity_types",
+    "get_sales_opportunities_types_by_id_info": "opportunity_type_infos",
+    "get_sales_opportunities_types_by_id_usages": "opportunity_types",
+    "get_sales_opportunities_types_by_id_usages_list": "opportunity_types",
+    "get_sales_opportunities_types_count": "opportunity_types",
+    "get_sales_opportunities_types_info": "opportunity_type_infos",
+    "get_sales_opportunities_types_info_count": "opportunity_type_infos",
+    "get_schedule_entries": "schedule_entries",
+    "get_schedule_entries_by_id": "schedule_entries",
+    "get_schedule_entries_by_parent_id_details": "schedule_details",
+    "get_schedule_entries_by_parent_id_details_by_id": "schedule_details",
+    "get_schedule_entries_by_parent_id_details_count": "schedule_details",
+    "get_schedule_entries_count": "schedule_entries",
     "get_service_boards": "boards",
+    "get_service_boards_by_grandparent_id_items_by_parent_id_associations": "board_item_associations",
+    "get_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id": "board_item_associations",
+    "get_service_boards_by_grandparent_id_items_by_parent_id_associations_count": "board_item_associations",
+    "get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications": "board_status_notifications",
+    "get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id": "board_status_notifications",
+    "get_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_count": "board_status_notifications",
     "get_service_boards_by_id": "boards",
+    "get_service_boards_by_id_usages": "boards",
+    "get_service_boards_by_id_usages_list": "boards",
+    "get_service_boards_by_parent_id_auto_assign_resources": "board_auto_assign_resources",
+    "get_service_boards_by_parent_id_auto_assign_resources_by_id": "board_auto_assign_resources",
+    "get_service_boards_by_parent_id_auto_assign_resources_count": "board_auto_assign_resources",
+    "get_service_boards_by_parent_id_auto_templates": "board_auto_templates",
+    "get_service_boards_by_parent_id_auto_templates_by_id": "board_auto_templates",
+    "get_service_boards_by_parent_id_auto_templates_count": "board_auto_templates",
+    "get_service_boards_by_parent_id_excluded_members": "board_excluded_members",
+    "get_service_boards_by_parent_id_excluded_members_by_id": "board_excluded_members",
+    "get_service_boards_by_parent_id_excluded_members_count": "board_excluded_members",
     "get_service_boards_by_parent_id_items": "board_items",
     "get_service_boards_by_parent_id_items_by_id": "board_items",
+    "get_service_boards_by_parent_id_items_by_id_usages": "board_items",
+    "get_service_boards_by_parent_id_items_by_id_usages_list": "board_items",
     "get_service_boards_by_parent_id_items_count": "board_items",
+    "get_service_boards_by_parent_id_notifications": "board_notifications",
+    "get_service_boards_by_parent_id_notifications_by_id": "board_notifications",
+    "get_service_boards_by_parent_id_notifications_count": "board_notifications",
+    "get_service_boards_by_parent_id_skill_mappings": "board_skill_mappings",
+    "get_service_boards_by_parent_id_skill_mappings_by_id": "board_skill_mappings",
+    "get_service_boards_by_parent_id_skill_mappings_count": "board_skill_mappings",
     "get_service_boards_by_parent_id_statuses": "board_statuses",
     "get_service_boards_by_parent_id_statuses_by_id": "board_statuses",
+    "get_service_boards_by_parent_id_statuses_by_id_info": "board_status_info",
+    "get_service_boards_by_parent_id_statuses_by_id_usages": "board_statuses",
+    "get_service_boards_by_parent_id_statuses_by_id_usages_list": "board_statuses",
     "get_service_boards_by_parent_id_statuses_count": "board_statuses",
+    "get_service_boards_by_parent_id_statuses_info": "board_status_info",
+    "get_service_boards_by_parent_id_statuses_info_count": "board_status_info",
     "get_service_boards_by_parent_id_subtypes": "board_sub_types",
     "get_service_boards_by_parent_id_subtypes_by_id": "board_sub_types",
+    "get_service_boards_by_parent_id_subtypes_by_id_info": "board_sub_type_infos",
+    "get_service_boards_by_parent_id_subtypes_by_id_usages": "board_sub_types",
+    "get_service_boards_by_parent_id_subtypes_by_id_usages_list": "board_sub_types",
     "get_service_boards_by_parent_id_subtypes_count": "board_sub_types",
+    "get_service_boards_by_parent_id_subtypes_info": "board_sub_type_infos",
+    "get_service_boards_by_parent_id_subtypes_info_count": "board_sub_type_infos",
     "get_service_boards_by_parent_id_teams": "board_teams",
     "get_service_boards_by_parent_id_teams_by_id": "board_teams",
+    "get_service_boards_by_parent_id_teams_by_id_info": "board_team_infos",
+    "get_service_boards_by_parent_id_teams_by_id_usages_list": "board_teams",
     "get_service_boards_by_parent_id_teams_count": "board_teams",
+    "get_service_boards_by_parent_id_teams_info": "board_team_infos",
+    "get_service_boards_by_parent_id_teams_info_count": "board_team_infos",
+    "get_service_boards_by_parent_id_type_sub_type_item_associations": "board_type_sub_type_item_association",
+    "get_service_boards_by_parent_id_type_sub_type_item_associations_by_id": "board_type_sub_type_item_association",
+    "get_service_boards_by_parent_id_type_sub_type_item_associations_count": "board_type_sub_type_item_association",
     "get_service_boards_by_parent_id_types": "board_types",
     "get_service_boards_by_parent_id_types_by_id": "board_types",
+    "get_service_boards_by_parent_id_types_by_id_usages": "board_types",
+    "get_service_boards_by_parent_id_types_by_id_usages_list": "board_types",
     "get_service_boards_by_parent_id_types_count": "board_types",
     "get_service_boards_count": "boards",
+    "get_service_codes": "codes",
+    "get_service_codes_by_id": "codes",
+    "get_service_codes_count": "codes",
+    "get_service_email_templates": "service_email_templates",
+    "get_service_email_templates_by_id": "service_email_templates",
+    "get_service_email_templates_by_id_usages": "service_email_templates",
+    "get_service_email_templates_by_id_usages_list": "service_email_templates",
+    "get_service_email_templates_count": "service_email_templates",
     "get_service_impacts": "impacts",
     "get_service_impacts_by_id": "impacts",
     "get_service_impacts_count": "impacts",
+    "get_service_info_boards": "board_infos",
+    "get_service_info_boards_active": "board_infos",
+    "get_service_info_boards_by_id": "board_infos",
+    "get_service_info_boards_count": "board_infos",
+    "get_service_info_boardtypes": "board_type_infos",
+    "get_service_info_boardtypes_by_id": "board_type_infos",
+    "get_service_info_boardtypes_count": "board_type_infos",
     "get_service_knowledge_base_articles": "knowledge_base_articles",
     "get_service_knowledge_base_articles_by_id": "knowledge_base_articles",
     "get_service_knowledge_base_articles_count": "knowledge_base_articles",
+    "get_service_knowledge_base_categories": "knowledge_base_categories",
+    "get_service_knowledge_base_categories_by_id": "knowledge_base_categories",
+    "get_service_knowledge_base_categories_count": "knowledge_base_categories",
+    "get_service_knowledge_base_sub_categories": "knowledge_base_sub_categories",
+    "get_service_knowledge_base_sub_categories_by_id": "knowledge_base_sub_categories",
+    "get_service_knowledge_base_sub_categories_by_id_usages": "knowledge_base_sub_categories",
+    "get_service_knowledge_base_sub_categories_by_id_usages_list": "knowledge_base_sub_categories",
+    "get_service_knowledge_base_sub_categories_count": "knowledge_base_sub_categories",
+    "get_service_knowledgebasesettings": "knowledge_base_settingses",
+    "get_service_knowledgebasesettings_by_id": "knowledge_base_settingses",
     "get_service_locations": "service_locations",
     "get_service_locations_by_id": "service_locations",
+    "get_service_locations_by_id_info": "service_location_infos",
     "get_service_locations_count": "service_locations",
+    "get_service_locations_info": "service_location_infos",
+    "get_service_locations_info_count": "service_location_infos",
     "get_service_priorities": "priorities",
     "get_service_priorities_by_id": "priorities",
+    "get_service_priorities_by_id_image": "priorities",
+    "get_service_priorities_by_id_usages": "priorities",
+    "get_service_priorities_by_id_usages_list": "priorities",
     "get_service_priorities_count": "priorities",
+    "get_service_priority_by_id_info": "priority_infos",
+    "get_service_priority_info": "priority_infos",
+    "get_service_scheduling_members_by_id_info": "scheduling_member_infos",
+    "get_service_scheduling_members_info": "scheduling_member_infos",
+    "get_service_scheduling_members_info_count": "scheduling_member_infos",
+    "get_service_service_signoff": "service_signoffs",
+    "get_service_service_signoff_by_id": "service_signoffs",
+    "get_service_service_signoff_by_id_info": "service_signoff_infos",
+    "get_service_service_signoff_by_id_usages": "service_signoffs",
+    "get_service_service_signoff_by_id_usages_list": "service_signoffs",
+    "get_service_service_signoff_by_parent_id_signoffcustomfields": "service_signoff_custom_field",
+    "get_service_service_signoff_by_parent_id_signoffcustomfields_by_id": "service_signoff_custom_field",
+    "get_service_service_signoff_by_parent_id_signoffcustomfields_count": "service_signoff_custom_field",
+    "get_service_service_signoff_count": "service_signoffs",
+    "get_service_service_signoff_info": "service_signoff_infos",
+    "get_service_service_signoff_info_count": "service_signoff_infos",
     "get_service_severities": "severities",
     "get_service_severities_by_id": "severities",
     "get_service_severities_count": "severities",
-    "get_service_sl_as": "sl_as",
-    "get_service_sl_as_by_id": "sl_as",
-    "get_service_sl_as_count": "sl_as",
+    "get_service_slas": "slas",
+    "get_service_slas_by_id": "slas",
+    "get_service_slas_by_id_info": "sla_infos",
+    "get_service_slas_by_id_usages": "slas",
+    "get_service_slas_by_id_usages_list": "slas",
+    "get_service_slas_by_parent_id_priorities": "sla_priorities",
+    "get_service_slas_by_parent_id_priorities_by_id": "sla_priorities",
+    "get_service_slas_by_parent_id_priorities_count": "sla_priorities",
+    "get_service_slas_count": "slas",
+    "get_service_slas_info": "sla_infos",
+    "get_service_slas_info_count": "sla_infos",
     "get_service_sources": "sources",
     "get_service_sources_by_id": "sources",
+    "get_service_sources_by_id_info": "source_infos",
+    "get_service_sources_by_id_usages": "sources",
+    "get_service_sources_by_id_usages_list": "sources",
     "get_service_sources_count": "sources",
+    "get_service_sources_info": "source_infos",
+    "get_service_sources_info_count": "source_infos",
+    "get_service_surveys": "service_surveys",
+    "get_service_surveys_by_grandparent_id_questions_by_parent_id_options": "survey_options",
+    "get_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id": "survey_options",
+    "get_service_surveys_by_grandparent_id_questions_by_parent_id_options_count": "survey_options",
+    "get_service_surveys_by_id": "service_surveys",
+    "get_service_surveys_by_id_usages": "service_surveys",
+    "get_service_surveys_by_id_usages_list": "service_surveys",
+    "get_service_surveys_by_parent_id_questions": "service_survey_questions",
+    "get_service_surveys_by_parent_id_questions_by_id": "service_survey_questions",
+    "get_service_surveys_by_parent_id_questions_count": "service_survey_questions",
+    "get_service_surveys_by_parent_id_results": "survey_results",
+    "get_service_surveys_by_parent_id_results_by_id": "survey_results",
+    "get_service_surveys_by_parent_id_results_count": "survey_results",
+    "get_service_surveys_count": "service_surveys",
+    "get_service_teams": "service_teams",
+    "get_service_teams_by_id": "service_teams",
+    "get_service_teams_count": "service_teams",
+    "get_service_templates": "service_templates",
+    "get_service_templates_by_id": "service_templates",
+    "get_service_templates_by_id_info": "service_template_infos",
+    "get_service_templates_count": "service_templates",
+    "get_service_templates_info": "service_template_infos",
+    "get_service_templates_info_count": "service_template_infos",
+    "get_service_ticket_links": "service_ticket_links",
+    "get_service_ticket_links_by_id": "service_ticket_links",
+    "get_service_ticket_links_by_id_info": "service_ticket_link_infos",
+    "get_service_ticket_links_count": "service_ticket_links",
+    "get_service_ticket_links_info": "service_ticket_link_infos",
+    "get_service_ticket_links_info_count": "service_ticket_link_infos",
+    "get_service_ticket_syncs": "ticket_syncs",
+    "get_service_ticket_syncs_by_id": "ticket_syncs",
+    "get_service_ticket_syncs_count": "ticket_syncs",
     "get_service_tickets": "tickets",
     "get_service_tickets_by_id": "tickets",
     "get_service_tickets_by_id_info": "ticket_infos",
+    "get_service_tickets_by_parent_id_activities": "tickets",
+    "get_service_tickets_by_parent_id_activities_count": "tickets",
     "get_service_tickets_by_parent_id_all_notes": "service_ticket_notes",
     "get_service_tickets_by_parent_id_configurations": "tickets",
     "get_service_tickets_by_parent_id_configurations_by_id": "tickets",
     "get_service_tickets_by_parent_id_configurations_count": "tickets",
+    "get_service_tickets_by_parent_id_documents": "tickets",
+    "get_service_tickets_by_parent_id_documents_count": "tickets",
     "get_service_tickets_by_parent_id_notes": "ticket_notes",
     "get_service_tickets_by_parent_id_notes_by_id": "ticket_notes",
     "get_service_tickets_by_parent_id_notes_count": "ticket_notes",
+    "get_service_tickets_by_parent_id_products": "tickets",
+    "get_service_tickets_by_parent_id_products_count": "tickets",
+    "get_service_tickets_by_parent_id_scheduleentries": "tickets",
+    "get_service_tickets_by_parent_id_scheduleentries_count": "tickets",
     "get_service_tickets_by_parent_id_tasks": "ticket_tasks",
     "get_service_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
     "get_service_tickets_by_parent_id_tasks_count": "ticket_tasks",
+    "get_service_tickets_by_parent_id_timeentries": "tickets",
+    "get_service_tickets_by_parent_id_timeentries_count": "tickets",
+    "get_service_tickets_calculate_sla": "tickets",
+    "get_service_tickets_changelogs": "ticket_change_log",
     "get_service_tickets_count": "tickets",
     "get_service_tickets_info": "ticket_infos",
     "get_service_tickets_info_count": "ticket_infos",
@@ -772,105 +4175,484 @@ MODULES: dict[str, str] = {
     "get_system_callbacks_by_id": "callback_entries",
     "get_system_callbacks_count": "callback_entries",
     "get_system_info": "info",
+    "get_system_members": "members",
+    "get_system_members_by_id": "members",
+    "get_system_members_by_id_image": "member_images",
+    "get_system_members_by_id_usages": "members",
+    "get_system_members_by_id_usages_list": "members",
+    "get_system_members_by_parent_id_accruals": "member_accruals",
+    "get_system_members_by_parent_id_accruals_by_id": "member_accruals",
+    "get_system_members_by_parent_id_accruals_count": "member_accruals",
+    "get_system_members_by_parent_id_certifications": "member_certifications",
+    "get_system_members_by_parent_id_certifications_by_id": "member_certifications",
+    "get_system_members_by_parent_id_certifications_count": "member_certifications",
+    "get_system_members_by_parent_id_delegations": "member_delegations",
+    "get_system_members_by_parent_id_delegations_by_id": "member_delegations",
+    "get_system_members_by_parent_id_delegations_count": "member_delegations",
+    "get_system_members_by_parent_id_managed_device_accounts": "managed_device_accounts",
+    "get_system_members_by_parent_id_mycertifications": "my_member_certifications",
+    "get_system_members_by_parent_id_mycertifications_by_id": "my_member_certifications",
+    "get_system_members_by_parent_id_mycertifications_count": "my_member_certifications",
+    "get_system_members_by_parent_id_notification_settings": "member_notification_settings",
+    "get_system_members_by_parent_id_notification_settings_by_id": "member_notification_settings",
+    "get_system_members_by_parent_id_notification_settings_count": "member_notification_settings",
+    "get_system_members_by_parent_id_personas": "member_personas",
+    "get_system_members_by_parent_id_personas_by_id": "member_personas",
+    "get_system_members_by_parent_id_personas_count": "member_personas",
+    "get_system_members_by_parent_id_skills": "member_skills",
+    "get_system_members_by_parent_id_skills_by_id": "member_skills",
+    "get_system_members_by_parent_id_skills_count": "member_skills",
+    "get_system_members_calendarsync": "members",
+    "get_system_members_count": "members",
+    "get_system_members_types": "member_types",
+    "get_system_members_types_by_id": "member_types",
+    "get_system_members_types_by_id_info": "member_types",
+    "get_system_members_types_count": "member_types",
+    "get_system_members_types_info": "member_types",
+    "get_system_members_types_info_count": "member_types",
+    "get_system_members_with_sso": "members",
+    "get_time_entries": "time_entries",
+    "get_time_entries_by_id": "time_entries",
+    "get_time_entries_by_parent_id_audits": "time_entry_audits",
+    "get_time_entries_by_parent_id_audits_by_id": "time_entry_audits",
+    "get_time_entries_by_parent_id_audits_count": "time_entry_audits",
+    "get_time_entries_count": "time_entries",
+    "patch_company_address_formats_by_id": "address_formats",
     "patch_company_communication_types_by_id": "communication_types",
     "patch_company_companies_by_id": "companies",
+    "patch_company_companies_by_parent_id_custom_status_notes_by_id": "company_custom_notes",
+    "patch_company_companies_by_parent_id_groups_by_id": "company_groups",
+    "patch_company_companies_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "patch_company_companies_by_parent_id_management_report_setup_by_id": "management_report_setups",
+    "patch_company_companies_by_parent_id_management_summary_reports_by_id": "company_management_summarys",
     "patch_company_companies_by_parent_id_notes_by_id": "company_notes",
     "patch_company_companies_by_parent_id_sites_by_id": "company_sites",
     "patch_company_companies_by_parent_id_teams_by_id": "company_teams",
+    "patch_company_companies_by_parent_id_type_associations_by_id": "company_company_type_associations",
     "patch_company_companies_statuses_by_id": "company_statuses",
     "patch_company_companies_types_by_id": "company_types",
+    "patch_company_company_type_associations_by_id": "company_type_associations",
     "patch_company_configurations_by_id": "configurations",
+    "patch_company_configurations_by_id_change_type": "configurations",
     "patch_company_configurations_statuses_by_id": "configuration_statuses",
+    "patch_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id": "configuration_type_question_values",
     "patch_company_configurations_types_by_id": "configuration_types",
     "patch_company_configurations_types_by_parent_id_questions_by_id": "configuration_type_questions",
+    "patch_company_contact_type_associations_by_id": "contact_type_associations",
     "patch_company_contacts_by_id": "contacts",
     "patch_company_contacts_by_parent_id_communications_by_id": "contact_communications",
+    "patch_company_contacts_by_parent_id_groups_by_id": "contact_groups",
     "patch_company_contacts_by_parent_id_notes_by_id": "contact_notes",
+    "patch_company_contacts_by_parent_id_type_associations_by_id": "contact_contact_type_associations",
     "patch_company_contacts_departments_by_id": "contact_departments",
+    "patch_company_contacts_relationships_by_id": "contact_relationships",
     "patch_company_contacts_types_by_id": "contact_types",
+    "patch_company_countries_by_id": "countries",
+    "patch_company_managed_devices_integrations_by_id": "managed_devices_integrations",
+    "patch_company_managed_devices_integrations_by_parent_id_cross_references_by_id": "managed_devices_integration_cross_references",
+    "patch_company_managed_devices_integrations_by_parent_id_logins_by_id": "managed_devices_integration_logins",
+    "patch_company_managed_devices_integrations_by_parent_id_notifications_by_id": "managed_devices_integration_notifications",
+    "patch_company_management_backups_by_id": "management_backup",
+    "patch_company_management_by_id": "managements",
+    "patch_company_management_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "patch_company_management_it_solutions_by_id": "management_it_solutions",
+    "patch_company_management_it_solutions_by_parent_id_management_products_by_id": "management_it_solution_agreement_interface_parameters",
+    "patch_company_market_descriptions_by_id": "company_market_description",
+    "patch_company_note_types_by_id": "company_note_types",
+    "patch_company_ownership_types_by_id": "company_ownership_type",
+    "patch_company_portal_configurations_by_id": "portal_configurations",
+    "patch_company_portal_configurations_by_parent_id_invoice_setups_by_id": "portal_configurations_invoice_setups",
+    "patch_company_portal_configurations_by_parent_id_opportunity_setups": "portal_configuration_opportunity_setups",
+    "patch_company_portal_configurations_by_parent_id_opportunity_setups_by_id": "portal_configuration_opportunity_setups",
+    "patch_company_portal_configurations_by_parent_id_password_email_setups_by_id": "portal_configuration_password_email_setups",
+    "patch_company_portal_configurations_by_parent_id_project_setups_by_id": "portal_configuration_project_setups",
+    "patch_company_portal_configurations_by_parent_id_service_setups_by_id": "portal_configuration_service_setups",
+    "patch_company_portal_security_levels_by_id": "portal_security_levels",
+    "patch_company_portal_security_settings_by_id": "portal_security_settings",
+    "patch_company_states_by_id": "states",
+    "patch_company_team_roles_by_id": "company_team_role",
+    "patch_company_tracks_by_id": "tracks",
+    "patch_company_tracks_by_parent_id_actions_by_id": "track_actions",
+    "patch_finance_agreements_by_id": "agreements",
+    "patch_finance_agreements_by_parent_id_additions_by_id": "agreement_additions",
+    "patch_finance_agreements_by_parent_id_adjustments_by_id": "agreement_adjustments",
+    "patch_finance_agreements_by_parent_id_board_defaults_by_id": "agreement_board_defaults",
+    "patch_finance_agreements_by_parent_id_sites_by_id": "agreement_sites",
+    "patch_finance_agreements_by_parent_id_workroles_by_id": "agreement_work_roles",
+    "patch_finance_agreements_by_parent_id_worktypes_by_id": "agreement_work_types",
+    "patch_finance_agreements_types_by_id": "agreement_types",
+    "patch_finance_invoices_by_id": "invoices",
+    "patch_finance_invoices_by_parent_id_commissions_by_id": "invoice_commissions",
+    "patch_finance_invoices_by_parent_id_gl_entries_by_id": "gl_entries",
+    "patch_finance_invoices_by_parent_id_payments_by_id": "invoice_payments",
+    "patch_finance_invoices_by_parent_id_routings_by_id": "invoice_routings",
+    "patch_project_projects_by_id": "projects",
+    "patch_project_projects_by_parent_id_notes_by_id": "project_notes",
+    "patch_project_projects_by_parent_id_phases_by_id": "project_phases",
+    "patch_project_projects_by_parent_id_team_members_by_id": "projects_team_members",
+    "patch_project_tickets_by_id": "project_tickets",
+    "patch_project_tickets_by_parent_id_notes_by_id": "ticket_notes",
+    "patch_project_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
+    "patch_sales_opportunities_by_id": "opportunities",
+    "patch_sales_opportunities_by_parent_id_contacts_by_id": "opportunity_contacts",
+    "patch_sales_opportunities_by_parent_id_forecast": "opportunity_forecasts",
+    "patch_sales_opportunities_by_parent_id_forecast_by_id": "opportunity_forecast_items",
+    "patch_sales_opportunities_by_parent_id_notes_by_id": "opportunity_notes",
+    "patch_sales_opportunities_by_parent_id_team_by_id": "opportunity_teams",
+    "patch_sales_opportunities_ratings_by_id": "opportunity_ratings",
+    "patch_sales_opportunities_statuses_by_id": "opportunity_statuses",
+    "patch_sales_opportunities_types_by_id": "opportunity_types",
+    "patch_schedule_entries_by_id": "schedule_entries",
+    "patch_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id": "board_item_associations",
+    "patch_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id": "board_status_notifications",
     "patch_service_boards_by_id": "boards",
+    "patch_service_boards_by_parent_id_auto_assign_resources_by_id": "board_auto_assign_resources",
+    "patch_service_boards_by_parent_id_auto_templates_by_id": "board_auto_templates",
     "patch_service_boards_by_parent_id_items_by_id": "board_items",
+    "patch_service_boards_by_parent_id_notifications_by_id": "board_notifications",
+    "patch_service_boards_by_parent_id_skill_mappings_by_id": "board_skill_mappings",
     "patch_service_boards_by_parent_id_statuses_by_id": "board_statuses",
     "patch_service_boards_by_parent_id_subtypes_by_id": "board_sub_types",
     "patch_service_boards_by_parent_id_teams_by_id": "board_teams",
     "patch_service_boards_by_parent_id_types_by_id": "board_types",
+    "patch_service_codes_by_id": "codes",
+    "patch_service_email_templates_by_id": "service_email_templates",
     "patch_service_impacts_by_id": "impacts",
     "patch_service_knowledge_base_articles_by_id": "knowledge_base_articles",
+    "patch_service_knowledge_base_categories_by_id": "knowledge_base_categories",
+    "patch_service_knowledge_base_sub_categories_by_id": "knowledge_base_sub_categories",
+    "patch_service_knowledgebasesettings_by_id": "knowledge_base_settingses",
     "patch_service_locations_by_id": "service_locations",
     "patch_service_priorities_by_id": "priorities",
+    "patch_service_service_signoff_by_id": "service_signoffs",
+    "patch_service_service_signoff_by_parent_id_signoffcustomfields_by_id": "service_signoff_custom_field",
     "patch_service_severities_by_id": "severities",
-    "patch_service_sl_as_by_id": "sl_as",
+    "patch_service_slas_by_id": "slas",
+    "patch_service_slas_by_parent_id_priorities_by_id": "sla_priorities",
     "patch_service_sources_by_id": "sources",
+    "patch_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id": "survey_options",
+    "patch_service_surveys_by_id": "service_surveys",
+    "patch_service_surveys_by_parent_id_questions_by_id": "service_survey_questions",
+    "patch_service_surveys_by_parent_id_results_by_id": "survey_results",
+    "patch_service_ticket_links_by_id": "service_ticket_links",
+    "patch_service_ticket_syncs_by_id": "ticket_syncs",
     "patch_service_tickets_by_id": "tickets",
     "patch_service_tickets_by_parent_id_notes_by_id": "ticket_notes",
     "patch_service_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
     "patch_system_callbacks_by_id": "callback_entries",
+    "patch_system_members_by_id": "members",
+    "patch_system_members_by_parent_id_accruals_by_id": "member_accruals",
+    "patch_system_members_by_parent_id_certifications_by_id": "member_certifications",
+    "patch_system_members_by_parent_id_delegations_by_id": "member_delegations",
+    "patch_system_members_by_parent_id_mycertifications_by_id": "my_member_certifications",
+    "patch_system_members_by_parent_id_notification_settings_by_id": "member_notification_settings",
+    "patch_system_members_by_parent_id_personas_by_id": "member_personas",
+    "patch_system_members_by_parent_id_skills_by_id": "member_skills",
+    "patch_system_members_types_by_id": "member_types",
+    "patch_time_entries_by_id": "time_entries",
+    "post_company_address_formats": "address_formats",
     "post_company_communication_types": "communication_types",
     "post_company_companies": "companies",
+    "post_company_companies_by_id_merge": "companies",
+    "post_company_companies_by_parent_id_custom_status_notes": "company_custom_notes",
+    "post_company_companies_by_parent_id_groups": "company_groups",
+    "post_company_companies_by_parent_id_management_report_notifications": "management_report_notifications",
+    "post_company_companies_by_parent_id_management_report_setup": "management_report_setups",
+    "post_company_companies_by_parent_id_management_summary_reports": "company_management_summarys",
     "post_company_companies_by_parent_id_notes": "company_notes",
     "post_company_companies_by_parent_id_sites": "company_sites",
     "post_company_companies_by_parent_id_teams": "company_teams",
+    "post_company_companies_by_parent_id_tracks": "company_tracks",
+    "post_company_companies_by_parent_id_type_associations": "company_company_type_associations",
     "post_company_companies_statuses": "company_statuses",
     "post_company_companies_types": "company_types",
+    "post_company_company_picker_items": "company_picker_items",
+    "post_company_company_picker_items_clear": "company_picker_items",
+    "post_company_company_type_associations": "company_type_associations",
     "post_company_configurations": "configurations",
+    "post_company_configurations_bulk": "configurations",
     "post_company_configurations_statuses": "configuration_statuses",
     "post_company_configurations_types": "configuration_types",
+    "post_company_configurations_types_by_grandparent_id_questions_by_parent_id_values": "configuration_type_question_values",
     "post_company_configurations_types_by_parent_id_questions": "configuration_type_questions",
+    "post_company_configurations_types_copy": "configuration_types",
+    "post_company_contact_type_associations": "contact_type_associations",
     "post_company_contacts": "contacts",
     "post_company_contacts_by_parent_id_communications": "contact_communications",
+    "post_company_contacts_by_parent_id_groups": "contact_groups",
     "post_company_contacts_by_parent_id_notes": "contact_notes",
+    "post_company_contacts_by_parent_id_tracks": "contact_tracks",
+    "post_company_contacts_by_parent_id_type_associations": "contact_contact_type_associations",
     "post_company_contacts_departments": "contact_departments",
+    "post_company_contacts_relationships": "contact_relationships",
+    "post_company_contacts_request_password": "contacts",
     "post_company_contacts_types": "contact_types",
+    "post_company_contacts_validate_portal_credentials": "contacts",
+    "post_company_countries": "countries",
+    "post_company_m365_contactsync_property": "m365_contact_sync_properties",
+    "post_company_managed_devices_integrations": "managed_devices_integrations",
+    "post_company_managed_devices_integrations_by_parent_id_cross_references": "managed_devices_integration_cross_references",
+    "post_company_managed_devices_integrations_by_parent_id_logins": "managed_devices_integration_logins",
+    "post_company_managed_devices_integrations_by_parent_id_notifications": "managed_devices_integration_notifications",
+    "post_company_management_backups": "management_backup",
+    "post_company_management_by_id_execute_managed_it_sync": "management_execute_managed_it_syncs",
+    "post_company_management_by_parent_id_management_report_notifications": "management_report_notifications",
+    "post_company_management_it_solutions": "management_it_solutions",
+    "post_company_management_it_solutions_by_parent_id_management_products": "management_it_solution_agreement_interface_parameters",
+    "post_company_market_descriptions": "company_market_description",
+    "post_company_note_types": "company_note_types",
+    "post_company_ownership_types": "company_ownership_type",
+    "post_company_portal_configurations": "portal_configurations",
+    "post_company_portal_configurations_by_parent_id_invoice_setups_by_id_test_transaction": "portal_configurations_invoice_setups",
+    "post_company_portal_configurations_copy": "portal_configurations",
+    "post_company_states": "states",
+    "post_company_team_roles": "company_team_role",
+    "post_company_tracks": "tracks",
+    "post_company_tracks_by_parent_id_actions": "track_actions",
+    "post_finance_agreements": "agreements",
+    "post_finance_agreements_by_id_copy": "agreement_type",
+    "post_finance_agreements_by_id_invoice": "agreements",
+    "post_finance_agreements_by_parent_id_additions": "agreement_additions",
+    "post_finance_agreements_by_parent_id_adjustments": "agreement_adjustments",
+    "post_finance_agreements_by_parent_id_board_defaults": "agreement_board_defaults",
+    "post_finance_agreements_by_parent_id_configurations": "agreements",
+    "post_finance_agreements_by_parent_id_copy": "agreements",
+    "post_finance_agreements_by_parent_id_sites": "agreement_sites",
+    "post_finance_agreements_by_parent_id_work_role_exclusions": "agreement_work_role_exclusions",
+    "post_finance_agreements_by_parent_id_work_type_exclusions": "agreement_work_type_exclusions",
+    "post_finance_agreements_by_parent_id_workroles": "agreement_work_roles",
+    "post_finance_agreements_by_parent_id_worktypes": "agreement_work_types",
+    "post_finance_agreements_types": "agreement_types",
+    "post_finance_invoices": "invoices",
+    "post_finance_invoices_by_parent_id_commissions_recalculate": "invoice_commissions",
+    "post_finance_invoices_by_parent_id_payments": "invoice_payments",
+    "post_finance_invoices_by_parent_id_routings": "invoice_routings",
+    "post_project_projects": "projects",
+    "post_project_projects_by_parent_id_apply_template_by_id": "projects",
+    "post_project_projects_by_parent_id_apply_templates": "projects",
+    "post_project_projects_by_parent_id_contacts": "project_contacts",
+    "post_project_projects_by_parent_id_notes": "project_notes",
+    "post_project_projects_by_parent_id_phases": "project_phases",
+    "post_project_projects_by_parent_id_team_members": "projects_team_members",
+    "post_project_tickets": "project_tickets",
+    "post_project_tickets_by_parent_id_configurations": "project_tickets",
+    "post_project_tickets_by_parent_id_convert": "project_tickets",
+    "post_project_tickets_by_parent_id_notes": "ticket_notes",
+    "post_project_tickets_by_parent_id_tasks": "ticket_tasks",
+    "post_project_tickets_search": "project_tickets",
+    "post_sales_opportunities": "opportunities",
+    "post_sales_opportunities_by_id_convert_to_agreement": "opportunities",
+    "post_sales_opportunities_by_id_convert_to_project": "opportunities",
+    "post_sales_opportunities_by_id_convert_to_sales_order": "opportunities",
+    "post_sales_opportunities_by_id_convert_to_service_ticket": "opportunities",
+    "post_sales_opportunities_by_parent_id_contacts": "opportunity_contacts",
+    "post_sales_opportunities_by_parent_id_forecast": "opportunity_forecasts",
+    "post_sales_opportunities_by_parent_id_forecast_by_id": "opportunity_forecast_items",
+    "post_sales_opportunities_by_parent_id_forecast_copy_by_id": "opportunity_forecasts",
+    "post_sales_opportunities_by_parent_id_notes": "opportunity_notes",
+    "post_sales_opportunities_by_parent_id_team": "opportunity_teams",
+    "post_sales_opportunities_ratings": "opportunity_ratings",
+    "post_sales_opportunities_statuses": "opportunity_statuses",
+    "post_sales_opportunities_types": "opportunity_types",
+    "post_schedule_entries": "schedule_entries",
     "post_service_boards": "boards",
+    "post_service_boards_by_grandparent_id_statuses_by_parent_id_notifications": "board_status_notifications",
+    "post_service_boards_by_parent_id_auto_assign_resources": "board_auto_assign_resources",
+    "post_service_boards_by_parent_id_auto_templates": "board_auto_templates",
+    "post_service_boards_by_parent_id_excluded_members": "board_excluded_members",
     "post_service_boards_by_parent_id_items": "board_items",
+    "post_service_boards_by_parent_id_notifications": "board_notifications",
+    "post_service_boards_by_parent_id_skill_mappings": "board_skill_mappings",
     "post_service_boards_by_parent_id_statuses": "board_statuses",
     "post_service_boards_by_parent_id_subtypes": "board_sub_types",
     "post_service_boards_by_parent_id_teams": "board_teams",
     "post_service_boards_by_parent_id_types": "board_types",
+    "post_service_boards_copy": "boards",
+    "post_service_codes": "codes",
+    "post_service_email_templates": "service_email_templates",
     "post_service_knowledge_base_articles": "knowledge_base_articles",
+    "post_service_knowledge_base_categories": "knowledge_base_categories",
+    "post_service_knowledge_base_sub_categories": "knowledge_base_sub_categories",
+    "post_service_knowledgebasesettings": "knowledge_base_settingses",
     "post_service_locations": "service_locations",
     "post_service_priorities": "priorities",
-    "post_service_sl_as": "sl_as",
+    "post_service_service_signoff": "service_signoffs",
+    "post_service_service_signoff_by_parent_id_signoffcustomfields": "service_signoff_custom_field",
+    "post_service_slas": "slas",
+    "post_service_slas_by_parent_id_priorities": "sla_priorities",
     "post_service_sources": "sources",
+    "post_service_surveys": "service_surveys",
+    "post_service_surveys_by_grandparent_id_questions_by_parent_id_options": "survey_options",
+    "post_service_surveys_by_id_copy": "service_surveys",
+    "post_service_surveys_by_parent_id_questions": "service_survey_questions",
+    "post_service_surveys_by_parent_id_questions_by_id_copy": "service_survey_questions",
+    "post_service_surveys_by_parent_id_results": "survey_results",
+    "post_service_team_members": "team_members",
+    "post_service_templates_by_id_generate": "service_templates",
+    "post_service_ticket_links": "service_ticket_links",
+    "post_service_ticket_syncs": "ticket_syncs",
     "post_service_tickets": "tickets",
+    "post_service_tickets_by_id_copy": "tickets",
+    "post_service_tickets_by_parent_id_attach_children": "tickets",
     "post_service_tickets_by_parent_id_configurations": "tickets",
+    "post_service_tickets_by_parent_id_convert": "tickets",
+    "post_service_tickets_by_parent_id_merge": "tickets",
     "post_service_tickets_by_parent_id_notes": "ticket_notes",
     "post_service_tickets_by_parent_id_tasks": "ticket_tasks",
     "post_service_tickets_search": "tickets",
+    "post_system_bundles": "bundles",
+    "post_system_bundles_count": "bundles",
     "post_system_callbacks": "callback_entries",
+    "post_system_members": "members",
+    "post_system_members_by_id_deactivate": "members",
+    "post_system_members_by_id_link_sso_user": "members",
+    "post_system_members_by_id_submit": "members",
+    "post_system_members_by_id_unlink_sso_user": "members",
+    "post_system_members_by_member_identifier_tokens": "members",
+    "post_system_members_by_parent_id_accruals": "member_accruals",
+    "post_system_members_by_parent_id_certifications": "member_certifications",
+    "post_system_members_by_parent_id_delegations": "member_delegations",
+    "post_system_members_by_parent_id_mycertifications": "my_member_certifications",
+    "post_system_members_by_parent_id_notification_settings": "member_notification_settings",
+    "post_system_members_by_parent_id_personas": "member_personas",
+    "post_system_members_by_parent_id_skills": "member_skills",
+    "post_system_members_by_ssoid_deactivate_iam_member": "members",
+    "post_system_members_types": "member_types",
+    "post_time_entries": "time_entries",
+    "post_time_entries_defaults": "time_entries",
+    "put_company_address_formats_by_id": "address_formats",
     "put_company_communication_types_by_id": "communication_types",
     "put_company_companies_by_id": "companies",
+    "put_company_companies_by_parent_id_custom_status_notes_by_id": "company_custom_notes",
+    "put_company_companies_by_parent_id_groups_by_id": "company_groups",
+    "put_company_companies_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "put_company_companies_by_parent_id_management_report_setup_by_id": "management_report_setups",
+    "put_company_companies_by_parent_id_management_summary_reports_by_id": "company_management_summarys",
     "put_company_companies_by_parent_id_notes_by_id": "company_notes",
     "put_company_companies_by_parent_id_sites_by_id": "company_sites",
     "put_company_companies_by_parent_id_teams_by_id": "company_teams",
+    "put_company_companies_by_parent_id_type_associations_by_id": "company_company_type_associations",
     "put_company_companies_statuses_by_id": "company_statuses",
     "put_company_companies_types_by_id": "company_types",
+    "put_company_company_type_associations_by_id": "company_type_associations",
+    "put_company_configurations_bulk": "configurations",
     "put_company_configurations_by_id": "configurations",
     "put_company_configurations_statuses_by_id": "configuration_statuses",
+    "put_company_configurations_types_by_grandparent_id_questions_by_parent_id_values_by_id": "configuration_type_question_values",
     "put_company_configurations_types_by_id": "configuration_types",
     "put_company_configurations_types_by_parent_id_questions_by_id": "configuration_type_questions",
+    "put_company_contact_type_associations_by_id": "contact_type_associations",
     "put_company_contacts_by_id": "contacts",
     "put_company_contacts_by_parent_id_communications_by_id": "contact_communications",
+    "put_company_contacts_by_parent_id_groups_by_id": "contact_groups",
     "put_company_contacts_by_parent_id_notes_by_id": "contact_notes",
+    "put_company_contacts_by_parent_id_type_associations_by_id": "contact_contact_type_associations",
     "put_company_contacts_departments_by_id": "contact_departments",
+    "put_company_contacts_relationships_by_id": "contact_relationships",
     "put_company_contacts_types_by_id": "contact_types",
+    "put_company_countries_by_id": "countries",
+    "put_company_managed_devices_integrations_by_id": "managed_devices_integrations",
+    "put_company_managed_devices_integrations_by_parent_id_cross_references_by_id": "managed_devices_integration_cross_references",
+    "put_company_managed_devices_integrations_by_parent_id_logins_by_id": "managed_devices_integration_logins",
+    "put_company_managed_devices_integrations_by_parent_id_notifications_by_id": "managed_devices_integration_notifications",
+    "put_company_management_backups_by_id": "management_backup",
+    "put_company_management_by_id": "managements",
+    "put_company_management_by_parent_id_management_report_notifications_by_id": "management_report_notifications",
+    "put_company_management_it_solutions_by_id": "management_it_solutions",
+    "put_company_management_it_solutions_by_parent_id_management_products_by_id": "management_it_solution_agreement_interface_parameters",
+    "put_company_market_descriptions_by_id": "company_market_description",
+    "put_company_note_types_by_id": "company_note_types",
+    "put_company_ownership_types_by_id": "company_ownership_type",
+    "put_company_portal_configurations_by_id": "portal_configurations",
+    "put_company_portal_configurations_by_parent_id_invoice_setups_by_id": "portal_configurations_invoice_setups",
+    "put_company_portal_configurations_by_parent_id_opportunity_setups": "portal_configuration_opportunity_setups",
+    "put_company_portal_configurations_by_parent_id_opportunity_setups_by_id": "portal_configuration_opportunity_setups",
+    "put_company_portal_configurations_by_parent_id_password_email_setups_by_id": "portal_configuration_password_email_setups",
+    "put_company_portal_configurations_by_parent_id_project_setups_by_id": "portal_configuration_project_setups",
+    "put_company_portal_configurations_by_parent_id_service_setups_by_id": "portal_configuration_service_setups",
+    "put_company_portal_security_levels_by_id": "portal_security_levels",
+    "put_company_portal_security_settings_by_id": "portal_security_settings",
+    "put_company_states_by_id": "states",
+    "put_company_team_roles_by_id": "company_team_role",
+    "put_company_tracks_by_id": "tracks",
+    "put_company_tracks_by_parent_id_actions_by_id": "track_actions",
+    "put_finance_agreements_by_id": "agreements",
+    "put_finance_agreements_by_parent_id_additions_by_id": "agreement_additions",
+    "put_finance_agreements_by_parent_id_adjustments_by_id": "agreement_adjustments",
+    "put_finance_agreements_by_parent_id_board_defaults_by_id": "agreement_board_defaults",
+    "put_finance_agreements_by_parent_id_sites_by_id": "agreement_sites",
+    "put_finance_agreements_by_parent_id_workroles_by_id": "agreement_work_roles",
+    "put_finance_agreements_by_parent_id_worktypes_by_id": "agreement_work_types",
+    "put_finance_agreements_types_by_id": "agreement_types",
+    "put_finance_invoices_by_id": "invoices",
+    "put_finance_invoices_by_parent_id_gl_entries_by_id": "gl_entries",
+    "put_finance_invoices_by_parent_id_payments_by_id": "invoice_payments",
+    "put_finance_invoices_by_parent_id_routings_by_id": "invoice_routings",
+    "put_project_projects_by_id": "projects",
+    "put_project_projects_by_parent_id_notes_by_id": "project_notes",
+    "put_project_projects_by_parent_id_phases_by_id": "project_phases",
+    "put_project_projects_by_parent_id_team_members_by_id": "projects_team_members",
+    "put_project_tickets_by_id": "project_tickets",
+    "put_project_tickets_by_parent_id_notes_by_id": "ticket_notes",
+    "put_project_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
+    "put_sales_opportunities_by_id": "opportunities",
+    "put_sales_opportunities_by_parent_id_contacts_by_id": "opportunity_contacts",
+    "put_sales_opportunities_by_parent_id_forecast": "opportunity_forecasts",
+    "put_sales_opportunities_by_parent_id_forecast_by_id": "opportunity_forecast_items",
+    "put_sales_opportunities_by_parent_id_notes_by_id": "opportunity_notes",
+    "put_sales_opportunities_by_parent_id_team_by_id": "opportunity_teams",
+    "put_sales_opportunities_ratings_by_id": "opportunity_ratings",
+    "put_sales_opportunities_statuses_by_id": "opportunity_statuses",
+    "put_sales_opportunities_types_by_id": "opportunity_types",
+    "put_schedule_entries_by_id": "schedule_entries",
+    "put_service_boards_by_grandparent_id_items_by_parent_id_associations_by_id": "board_item_associations",
+    "put_service_boards_by_grandparent_id_statuses_by_parent_id_notifications_by_id": "board_status_notifications",
     "put_service_boards_by_id": "boards",
+    "put_service_boards_by_parent_id_auto_assign_resources_by_id": "board_auto_assign_resources",
+    "put_service_boards_by_parent_id_auto_templates_by_id": "board_auto_templates",
     "put_service_boards_by_parent_id_items_by_id": "board_items",
+    "put_service_boards_by_parent_id_notifications_by_id": "board_notifications",
+    "put_service_boards_by_parent_id_skill_mappings_by_id": "board_skill_mappings",
     "put_service_boards_by_parent_id_statuses_by_id": "board_statuses",
     "put_service_boards_by_parent_id_subtypes_by_id": "board_sub_types",
     "put_service_boards_by_parent_id_teams_by_id": "board_teams",
     "put_service_boards_by_parent_id_types_by_id": "board_types",
+    "put_service_codes_by_id": "codes",
+    "put_service_email_templates_by_id": "service_email_templates",
     "put_service_impacts_by_id": "impacts",
     "put_service_knowledge_base_articles_by_id": "knowledge_base_articles",
+    "put_service_knowledge_base_categories_by_id": "knowledge_base_categories",
+    "put_service_knowledge_base_sub_categories_by_id": "knowledge_base_sub_categories",
+    "put_service_knowledgebasesettings_by_id": "knowledge_base_settingses",
     "put_service_locations_by_id": "service_locations",
     "put_service_priorities_by_id": "priorities",
+    "put_service_service_signoff_by_id": "service_signoffs",
+    "put_service_service_signoff_by_parent_id_signoffcustomfields_by_id": "service_signoff_custom_field",
     "put_service_severities_by_id": "severities",
-    "put_service_sl_as_by_id": "sl_as",
+    "put_service_slas_by_id": "slas",
+    "put_service_slas_by_parent_id_priorities_by_id": "sla_priorities",
     "put_service_sources_by_id": "sources",
+    "put_service_surveys_by_grandparent_id_questions_by_parent_id_options_by_id": "survey_options",
+    "put_service_surveys_by_id": "service_surveys",
+    "put_service_surveys_by_parent_id_questions_by_id": "service_survey_questions",
+    "put_service_surveys_by_parent_id_results_by_id": "survey_results",
+    "put_service_ticket_links_by_id": "service_ticket_links",
+    "put_service_ticket_syncs_by_id": "ticket_syncs",
     "put_service_tickets_by_id": "tickets",
     "put_service_tickets_by_parent_id_notes_by_id": "ticket_notes",
     "put_service_tickets_by_parent_id_tasks_by_id": "ticket_tasks",
     "put_system_callbacks_by_id": "callback_entries",
+    "put_system_members_by_id": "members",
+    "put_system_members_by_parent_id_accruals_by_id": "member_accruals",
+    "put_system_members_by_parent_id_certifications_by_id": "member_certifications",
+    "put_system_members_by_parent_id_delegations_by_id": "member_delegations",
+    "put_system_members_by_parent_id_managed_device_accounts_bulk": "managed_device_accounts",
+    "put_system_members_by_parent_id_mycertifications_by_id": "my_member_certifications",
+    "put_system_members_by_parent_id_notification_settings_by_id": "member_notification_settings",
+    "put_system_members_by_parent_id_personas_by_id": "member_personas",
+    "put_system_members_by_parent_id_skills_by_id": "member_skills",
+    "put_system_members_types_by_id": "member_types",
+    "put_time_entries_by_id": "time_entries",
 }
 
 

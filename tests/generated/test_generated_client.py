@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import httpx
+import import_spec as imp
 import pytest
 from cw_manage_client.models import (
     CompanyConfiguration,
@@ -21,10 +24,30 @@ from cw_manage_client.types import Unset
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "generated" / "cw_manage_client"
-SHARED = ROOT.parent / "shared" / "cw-api" / "manage-2025.8-service-company.json"
+DESCRIPTION = ROOT / "openapi" / "connectwise-manage.json"
+UPSTREAM = ROOT / "openapi" / "upstream"
 METHODS = ("get", "put", "post", "delete", "patch")
 CALL = re.compile(r'"method": "(\w+)",\s*"url": "([^"]+)"')
 PLACEHOLDER = re.compile(r"{[^}]*}")
+# Outside the Service and Company modules: what the toolkit's methods and the engagement app use.
+EXTRAS = (
+    ("get", "/system/callbacks"),
+    ("post", "/system/callbacks"),
+    ("get", "/system/info"),
+    ("post", "/system/bundles"),
+    ("post", "/system/members/{}/tokens"),
+    ("get", "/system/members"),
+    ("get", "/time/entries"),
+    ("post", "/time/entries"),
+    ("get", "/finance/agreements"),
+    ("get", "/finance/agreements/{}/additions"),
+    ("get", "/finance/invoices"),
+    ("get", "/project/projects"),
+    ("get", "/project/projects/{}/phases"),
+    ("get", "/project/tickets"),
+    ("get", "/schedule/entries"),
+    ("get", "/sales/opportunities"),
+)
 
 
 def shape(path: str) -> str:
@@ -32,9 +55,20 @@ def shape(path: str) -> str:
     return PLACEHOLDER.sub("{}", path)
 
 
-def spec_operations(path: Path) -> set[tuple[str, str]]:
-    doc = json.loads(path.read_text())
+def spec_operations(doc: dict[str, Any]) -> set[tuple[str, str]]:
     return {(m, shape(p)) for p, item in doc["paths"].items() for m in METHODS if m in item}
+
+
+def tsv_operations() -> set[tuple[str, str]]:
+    """The TSV's operations, spelled as the import spells paths (``merge_path_variants``)."""
+    tsv = next(UPSTREAM.glob("service-company-operations-*.tsv"))
+    rows = [line.split("\t") for line in tsv.read_text().splitlines()[1:] if line]
+    assert len(rows) >= 848  # the 2025.1 list: both modules in full
+    upstream = json.loads(next(UPSTREAM.glob("*.json")).read_bytes())
+    renames = imp.path_renames(imp.unglue_placeholders(upstream)["paths"])
+    ops = {(method.lower(), shape(renames.get(path, path))) for method, path, _id in rows}
+    assert len(ops) == len(rows)  # respelling merged no two of them
+    return ops
 
 
 def generated_operations() -> dict[tuple[str, str], str]:
@@ -46,16 +80,66 @@ def generated_operations() -> dict[tuple[str, str], str]:
     return found
 
 
-def test_every_operation_of_the_shared_document_is_generated() -> None:
-    expected = spec_operations(SHARED)
-    assert len(expected) == 238
-    assert spec_operations(ROOT / "openapi" / "connectwise-manage.json") == expected
+def test_every_tsv_operation_and_extra_is_described_and_generated() -> None:
+    expected = tsv_operations()
+    expected |= set(EXTRAS)
+    described = spec_operations(json.loads(DESCRIPTION.read_text()))
+    assert expected - described == set()
     generated = generated_operations()
-    assert expected - set(generated) == set()
+    assert set(generated) == described
     for key in sorted(expected):
         module = importlib.import_module(generated[key])
-        for name in ("sync_detailed", "asyncio_detailed"):
-            assert callable(getattr(module, name)), (key, name)
+        assert callable(module.sync_detailed), key
+        assert inspect.iscoroutinefunction(module.asyncio_detailed), key
+
+
+def test_every_generated_endpoint_module_imports() -> None:
+    """All of them (about 1,200; a few seconds): a broken module fails here, not in a user's code."""
+    modules = sorted(set(generated_operations().values()))
+    assert len(modules) == len(spec_operations(json.loads(DESCRIPTION.read_text())))
+    for name in modules:
+        assert callable(importlib.import_module(name).sync_detailed), name
+
+
+def test_acronym_plurals_give_guessable_names() -> None:
+    from cw_manage_client.api.slas import get_service_slas, get_service_slas_by_id
+
+    assert callable(get_service_slas.sync_detailed)
+    assert get_service_slas_by_id.__name__.endswith("slas.get_service_slas_by_id")
+    assert not (PACKAGE / "api" / "sl_as").exists()
+
+
+def test_import_quirks_behave_in_the_generated_client() -> None:
+    from cw_manage_client.api.agreement_type import post_finance_agreements_by_id_copy
+    from cw_manage_client.api.invoices import get_finance_invoices_by_id_pdf
+    from cw_manage_client.api.managed_device_accounts import (
+        delete_system_members_by_parent_id_managed_device_accounts_bulk as bulk_delete,
+    )
+    from cw_manage_client.api.opportunity_notes import (
+        get_sales_opportunities_by_parent_id_notes_count as notes_count,
+    )
+    from cw_manage_client.models import Count, IdCollection
+    from cw_manage_client.types import File
+
+    copy_args = post_finance_agreements_by_id_copy.request_args(5)
+    assert copy_args["url"] == "/finance/agreements/types/5/copy"
+    delete_args = bulk_delete.request_args(7, body=IdCollection.from_dict({"ids": [1, 2]}))
+    assert delete_args["method"] == "delete" and delete_args["json"] == {"ids": [1, 2]}
+    count = notes_count._parse_response(client=_client(), response=_json_response({"count": 3}))
+    assert isinstance(count, Count) and count.count == 3
+    pdf = httpx.Response(200, content=b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
+    parsed = get_finance_invoices_by_id_pdf._parse_response(client=_client(), response=pdf)
+    assert isinstance(parsed, File) and parsed.payload.read() == b"%PDF-1.7"
+
+
+def _client() -> Any:
+    from cw_manage_client import Client
+
+    return Client(base_url="https://cw.invalid")
+
+
+def _json_response(body: Any) -> httpx.Response:
+    return httpx.Response(200, json=body)
 
 
 REAL_TICKET: dict[str, Any] = {

@@ -77,3 +77,58 @@ def test_main_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert spec_diff.main([str(old), str(new)]) == 1
     assert "enum values added:\n  Ticket.severity: Critical" in capsys.readouterr().out
     assert spec_diff.main([str(old), str(bad)]) == 2
+
+
+def test_an_enum_value_added_to_a_named_enum_schema_is_reported() -> None:
+    old = {
+        "components": {"schemas": {"TicketSeverity": {"type": "string", "enum": ["Low", "High"]}}}
+    }
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["TicketSeverity"]["enum"] = ["Low", "Critical"]
+    result = spec_diff.diff(old, new)
+    assert result.enum_values_added == {"TicketSeverity": ["Critical"]}
+    assert result.enum_values_removed == {"TicketSeverity": ["High"]}
+    assert "enum values added:\n  TicketSeverity: Critical\n" in spec_diff.render(result)
+
+
+def test_enum_values_of_array_items_and_inline_all_of_are_compared() -> None:
+    def doc(values: list[str | None]) -> dict[str, Any]:
+        tags = {"type": "array", "items": {"type": "string", "enum": values}}
+        kind = {"allOf": [{"type": "string", "enum": values}], "nullable": True}
+        return {"components": {"schemas": {"T": {"properties": {"tags": tags, "kind": kind}}}}}
+
+    result = spec_diff.diff(doc(["a", None]), doc(["a", "b"]))
+    assert result.enum_values_added == {"T.kind": ["b"], "T.tags": ["b"]}
+    assert result.enum_values_removed == {}
+
+
+def test_parameters_added_and_removed_on_a_kept_operation() -> None:
+    def doc(*names: str) -> dict[str, Any]:
+        params = [{"name": n, "in": "query", "schema": {}} for n in names]
+        return {"paths": {"/service/tickets": {"get": {"parameters": params}}}}
+
+    result = spec_diff.diff(doc("conditions", "orderBy"), doc("conditions", "pageId"))
+    assert result.parameters_added == {"GET /service/tickets": ["query pageId"]}
+    assert result.parameters_removed == {"GET /service/tickets": ["query orderBy"]}
+
+
+def test_a_bump_that_adds_an_inline_enum_value_shows_after_the_import() -> None:
+    """The import turns ``Ticket.severity`` into ``TicketSeverity``; the value must still show."""
+    import import_spec
+
+    def raw(values: list[str]) -> dict[str, Any]:
+        media = {"application/json": {"schema": {"$ref": "#/components/schemas/Ticket"}}}
+        severity = {"type": "string", "enum": values}
+        return {
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/service/tickets": {"get": {"responses": {"200": {"content": media}}}}},
+            "components": {"schemas": {"Ticket": {"properties": {"severity": severity}}}},
+        }
+
+    old = import_spec.normalise(raw(["Low", "High"]), ["/service/*"])
+    new = import_spec.normalise(raw(["Low", "High", "Critical"]), ["/service/*"])
+    assert spec_diff.diff(old, new).enum_values_added == {"TicketSeverity": ["Critical"]}
+    assert spec_diff.diff(raw(["Low"]), raw(["Low", "High"])).enum_values_added == {
+        "Ticket.severity": ["High"]
+    }

@@ -11,46 +11,223 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .activity_reference import ActivityReference
+    from .activity_status_reference import ActivityStatusReference
+    from .activity_type_reference import ActivityTypeReference
+    from .addition import Addition
+    from .addition_agreement_status import AdditionAgreementStatus
+    from .addition_bill_customer import AdditionBillCustomer
+    from .address_format import AddressFormat
+    from .address_format_info import AddressFormatInfo
+    from .address_format_reference import AddressFormatReference
+    from .agreement import Agreement
+    from .agreement_adjustment import AgreementAdjustment
+    from .agreement_agreement_status import AgreementAgreementStatus
+    from .agreement_application_aviable_per import AgreementApplicationAviablePer
+    from .agreement_application_billing_cycle import AgreementApplicationBillingCycle
+    from .agreement_application_cycle import AgreementApplicationCycle
+    from .agreement_application_limit import AgreementApplicationLimit
+    from .agreement_application_parameters import AgreementApplicationParameters
+    from .agreement_application_unit import AgreementApplicationUnit
+    from .agreement_application_units import AgreementApplicationUnits
+    from .agreement_bill_expenses import AgreementBillExpenses
+    from .agreement_bill_products import AgreementBillProducts
+    from .agreement_bill_time import AgreementBillTime
+    from .agreement_employee_comp_not_exceed import AgreementEmployeeCompNotExceed
+    from .agreement_employee_comp_rate import AgreementEmployeeCompRate
+    from .agreement_invoicing_cycle import AgreementInvoicingCycle
+    from .agreement_period_type import AgreementPeriodType
+    from .agreement_recurring_parameters import AgreementRecurringParameters
     from .agreement_reference import AgreementReference
+    from .agreement_revenue_reference import AgreementRevenueReference
+    from .agreement_site import AgreementSite
+    from .agreement_type import AgreementType
+    from .agreement_type_application_cycle import AgreementTypeApplicationCycle
+    from .agreement_type_application_units import AgreementTypeApplicationUnits
+    from .agreement_type_bill_expenses import AgreementTypeBillExpenses
+    from .agreement_type_bill_products import AgreementTypeBillProducts
+    from .agreement_type_bill_time import AgreementTypeBillTime
+    from .agreement_type_employee_comp_not_exceed import (
+        AgreementTypeEmployeeCompNotExceed,
+    )
+    from .agreement_type_employee_comp_rate import AgreementTypeEmployeeCompRate
+    from .agreement_type_info import AgreementTypeInfo
+    from .agreement_type_info_application_units import AgreementTypeInfoApplicationUnits
+    from .agreement_type_invoicing_cycle import AgreementTypeInvoicingCycle
+    from .agreement_type_prefix_suffix_option import AgreementTypePrefixSuffixOption
+    from .agreement_type_reference import AgreementTypeReference
+    from .agreement_work_role import AgreementWorkRole
+    from .agreement_work_role_exclusion import AgreementWorkRoleExclusion
+    from .agreement_work_role_rate_type import AgreementWorkRoleRateType
+    from .agreement_work_type import AgreementWorkType
+    from .agreement_work_type_bill_time import AgreementWorkTypeBillTime
+    from .agreement_work_type_exclusion import AgreementWorkTypeExclusion
+    from .agreement_work_type_overage_rate_type import AgreementWorkTypeOverageRateType
+    from .agreement_work_type_rate_type import AgreementWorkTypeRateType
+    from .api_request import ApiRequest
+    from .api_request_misc_properties import ApiRequestMiscProperties
+    from .api_request_misc_properties_additional_property import (
+        ApiRequestMiscPropertiesAdditionalProperty,
+    )
+    from .batch_reference import BatchReference
+    from .billing_cycle_reference import BillingCycleReference
     from .billing_delivery_reference import BillingDeliveryReference
+    from .billing_setup_reference import BillingSetupReference
+    from .billing_status_reference import BillingStatusReference
     from .billing_terms_reference import BillingTermsReference
+    from .billing_unit_reference import BillingUnitReference
     from .board import Board
     from .board_all_sort import BoardAllSort
+    from .board_auto_assign_resource import BoardAutoAssignResource
+    from .board_auto_template import BoardAutoTemplate
+    from .board_auto_template_budget_hours_setting import (
+        BoardAutoTemplateBudgetHoursSetting,
+    )
+    from .board_auto_template_discussion_setting import (
+        BoardAutoTemplateDiscussionSetting,
+    )
+    from .board_auto_template_documents_setting import BoardAutoTemplateDocumentsSetting
+    from .board_auto_template_finance_information_setting import (
+        BoardAutoTemplateFinanceInformationSetting,
+    )
+    from .board_auto_template_internal_analysis_setting import (
+        BoardAutoTemplateInternalAnalysisSetting,
+    )
+    from .board_auto_template_resolution_setting import (
+        BoardAutoTemplateResolutionSetting,
+    )
+    from .board_auto_template_resources_setting import BoardAutoTemplateResourcesSetting
+    from .board_auto_template_send_notes_as_email_setting import (
+        BoardAutoTemplateSendNotesAsEmailSetting,
+    )
+    from .board_auto_template_summary_setting import BoardAutoTemplateSummarySetting
+    from .board_auto_template_tasks_setting import BoardAutoTemplateTasksSetting
     from .board_bill_expense import BoardBillExpense
     from .board_bill_product import BoardBillProduct
     from .board_bill_time import BoardBillTime
+    from .board_copy import BoardCopy
+    from .board_default import BoardDefault
+    from .board_excluded_member import BoardExcludedMember
+    from .board_info import BoardInfo
+    from .board_info_all_sort import BoardInfoAllSort
+    from .board_info_internal_analysis_sort import BoardInfoInternalAnalysisSort
+    from .board_info_problem_sort import BoardInfoProblemSort
+    from .board_info_resolution_sort import BoardInfoResolutionSort
     from .board_internal_analysis_sort import BoardInternalAnalysisSort
     from .board_item import BoardItem
+    from .board_item_association import BoardItemAssociation
+    from .board_notification import BoardNotification
     from .board_percentage_calculation import BoardPercentageCalculation
     from .board_problem_sort import BoardProblemSort
     from .board_reference import BoardReference
     from .board_resolution_sort import BoardResolutionSort
+    from .board_skill_mapping import BoardSkillMapping
     from .board_status import BoardStatus
     from .board_status_escalation_status import BoardStatusEscalationStatus
+    from .board_status_info import BoardStatusInfo
+    from .board_status_notification import BoardStatusNotification
     from .board_sub_type import BoardSubType
+    from .board_sub_type_info import BoardSubTypeInfo
     from .board_team import BoardTeam
+    from .board_team_info import BoardTeamInfo
     from .board_type import BoardType
     from .board_type_category import BoardTypeCategory
+    from .board_type_info import BoardTypeInfo
+    from .board_type_sub_type_item_association import BoardTypeSubTypeItemAssociation
+    from .bulk_result import BulkResult
+    from .bundle_request import BundleRequest
+    from .bundle_requests_collection import BundleRequestsCollection
+    from .bundle_result import BundleResult
+    from .bundle_results_collection import BundleResultsCollection
     from .calendar_reference import CalendarReference
     from .callback_entry import CallbackEntry
+    from .campaign_reference import CampaignReference
+    from .catalog_item_reference import CatalogItemReference
+    from .certification_reference import CertificationReference
+    from .clear_picker_request import ClearPickerRequest
+    from .clear_picker_request_type import ClearPickerRequestType
+    from .code import Code
     from .communication_type import CommunicationType
+    from .communication_type_info import CommunicationTypeInfo
     from .communication_type_reference import CommunicationTypeReference
     from .company import Company
+    from .company_company_type_association import CompanyCompanyTypeAssociation
+    from .company_company_type_association_company_type_association import (
+        CompanyCompanyTypeAssociationCompanyTypeAssociation,
+    )
     from .company_configuration import CompanyConfiguration
+    from .company_contact_type_association import CompanyContactTypeAssociation
+    from .company_custom_note import CompanyCustomNote
+    from .company_group import CompanyGroup
+    from .company_info import CompanyInfo
+    from .company_management_summary import CompanyManagementSummary
+    from .company_management_summary_device_type import (
+        CompanyManagementSummaryDeviceType,
+    )
+    from .company_merge import CompanyMerge
+    from .company_merge_account_number import CompanyMergeAccountNumber
+    from .company_merge_activities import CompanyMergeActivities
+    from .company_merge_billing_address import CompanyMergeBillingAddress
+    from .company_merge_billing_contact import CompanyMergeBillingContact
+    from .company_merge_billing_terms import CompanyMergeBillingTerms
+    from .company_merge_contacts import CompanyMergeContacts
+    from .company_merge_date_acquired import CompanyMergeDateAcquired
+    from .company_merge_documents import CompanyMergeDocuments
+    from .company_merge_fax import CompanyMergeFax
+    from .company_merge_identifier import CompanyMergeIdentifier
+    from .company_merge_market import CompanyMergeMarket
+    from .company_merge_name import CompanyMergeName
+    from .company_merge_notes import CompanyMergeNotes
+    from .company_merge_number_of_employees import CompanyMergeNumberOfEmployees
+    from .company_merge_opportunities import CompanyMergeOpportunities
+    from .company_merge_phone import CompanyMergePhone
+    from .company_merge_primary_address import CompanyMergePrimaryAddress
+    from .company_merge_primary_contact import CompanyMergePrimaryContact
+    from .company_merge_projects import CompanyMergeProjects
+    from .company_merge_revenue import CompanyMergeRevenue
+    from .company_merge_revenue_year import CompanyMergeRevenueYear
+    from .company_merge_services import CompanyMergeServices
+    from .company_merge_sic_code import CompanyMergeSicCode
+    from .company_merge_sites import CompanyMergeSites
+    from .company_merge_source_list import CompanyMergeSourceList
+    from .company_merge_status import CompanyMergeStatus
+    from .company_merge_tax_code import CompanyMergeTaxCode
+    from .company_merge_territory import CompanyMergeTerritory
+    from .company_merge_time_zone import CompanyMergeTimeZone
+    from .company_merge_type import CompanyMergeType
+    from .company_merge_user_defined_field_1 import CompanyMergeUserDefinedField1
+    from .company_merge_user_defined_field_2 import CompanyMergeUserDefinedField2
+    from .company_merge_user_defined_field_3 import CompanyMergeUserDefinedField3
+    from .company_merge_user_defined_field_4 import CompanyMergeUserDefinedField4
+    from .company_merge_user_defined_field_5 import CompanyMergeUserDefinedField5
+    from .company_merge_user_defined_field_6 import CompanyMergeUserDefinedField6
+    from .company_merge_user_defined_field_7 import CompanyMergeUserDefinedField7
+    from .company_merge_user_defined_field_8 import CompanyMergeUserDefinedField8
+    from .company_merge_user_defined_field_9 import CompanyMergeUserDefinedField9
+    from .company_merge_user_defined_field_10 import CompanyMergeUserDefinedField10
+    from .company_merge_website import CompanyMergeWebsite
     from .company_note import CompanyNote
+    from .company_note_type import CompanyNoteType
+    from .company_note_type_info import CompanyNoteTypeInfo
+    from .company_picker_item import CompanyPickerItem
     from .company_reference import CompanyReference
     from .company_site import CompanySite
+    from .company_site_info import CompanySiteInfo
     from .company_status import CompanyStatus
     from .company_status_reference import CompanyStatusReference
     from .company_team import CompanyTeam
     from .company_type import CompanyType
+    from .company_type_info import CompanyTypeInfo
     from .company_type_reference import CompanyTypeReference
     from .configuration_question import ConfigurationQuestion
     from .configuration_question_field_type import ConfigurationQuestionFieldType
     from .configuration_reference import ConfigurationReference
     from .configuration_status import ConfigurationStatus
+    from .configuration_status_info import ConfigurationStatusInfo
     from .configuration_status_reference import ConfigurationStatusReference
     from .configuration_type import ConfigurationType
+    from .configuration_type_copy import ConfigurationTypeCopy
+    from .configuration_type_info import ConfigurationTypeInfo
     from .configuration_type_question import ConfigurationTypeQuestion
     from .configuration_type_question_entry_type import (
         ConfigurationTypeQuestionEntryType,
@@ -58,6 +235,10 @@ if TYPE_CHECKING:
     from .configuration_type_question_field_type import (
         ConfigurationTypeQuestionFieldType,
     )
+    from .configuration_type_question_reference import (
+        ConfigurationTypeQuestionReference,
+    )
+    from .configuration_type_question_value import ConfigurationTypeQuestionValue
     from .configuration_type_reference import ConfigurationTypeReference
     from .contact import Contact
     from .contact_communication import ContactCommunication
@@ -68,60 +249,335 @@ if TYPE_CHECKING:
     from .contact_communication_item_communication_type import (
         ContactCommunicationItemCommunicationType,
     )
+    from .contact_contact_type_association_contact_type_association import (
+        ContactContactTypeAssociationContactTypeAssociation,
+    )
     from .contact_department import ContactDepartment
+    from .contact_department_info import ContactDepartmentInfo
     from .contact_department_reference import ContactDepartmentReference
     from .contact_gender import ContactGender
+    from .contact_group import ContactGroup
+    from .contact_info import ContactInfo
     from .contact_note import ContactNote
     from .contact_presence import ContactPresence
     from .contact_reference import ContactReference
+    from .contact_relationship import ContactRelationship
+    from .contact_track import ContactTrack
     from .contact_type import ContactType
+    from .contact_type_info import ContactTypeInfo
     from .contact_type_reference import ContactTypeReference
+    from .conversion_type_reference import ConversionTypeReference
+    from .convert_item import ConvertItem
+    from .convert_item_record_type import ConvertItemRecordType
+    from .convert_to_project import ConvertToProject
+    from .convert_to_project_record_type import ConvertToProjectRecordType
     from .count import Count
+    from .country import Country
+    from .country_core_entity_country_code import CountryCoreEntityCountryCode
+    from .country_info import CountryInfo
     from .country_reference import CountryReference
     from .currency_reference import CurrencyReference
     from .custom_field_value import CustomFieldValue
     from .custom_field_value_entry_method import CustomFieldValueEntryMethod
     from .custom_field_value_type import CustomFieldValueType
+    from .directional_sync_reference import DirectionalSyncReference
     from .document_reference import DocumentReference
+    from .email_template_reference import EmailTemplateReference
+    from .entity_type import EntityType
+    from .entity_type_info import EntityTypeInfo
     from .entity_type_reference import EntityTypeReference
     from .error_detail import ErrorDetail
     from .error_response import ErrorResponse
+    from .error_response_message import ErrorResponseMessage
+    from .expense_revenue_reference import ExpenseRevenueReference
     from .filter_values import FilterValues
+    from .forecast import Forecast
+    from .forecast_item import ForecastItem
+    from .forecast_item_forecast_type import ForecastItemForecastType
+    from .forecast_revenue_reference import ForecastRevenueReference
+    from .generic_id_identifier_reference import GenericIdIdentifierReference
+    from .generic_name_id_dto import GenericNameIdDTO
+    from .get_company_configurations_by_id_quick_access_count_response_200 import (
+        GetCompanyConfigurationsByIdQuickAccessCountResponse200,
+    )
+    from .get_finance_agreements_by_id_quick_access_count_response_200 import (
+        GetFinanceAgreementsByIdQuickAccessCountResponse200,
+    )
+    from .gl_entry import GLEntry
+    from .group_reference import GroupReference
+    from .i_rest_identified_item import IRestIdentifiedItem
+    from .id_collection import IdCollection
     from .impact import Impact
+    from .inclusive_revenue_reference import InclusiveRevenueReference
     from .info import Info
+    from .integrator_login_reference import IntegratorLoginReference
+    from .invoice import Invoice
+    from .invoice_apply_to_type import InvoiceApplyToType
+    from .invoice_commission import InvoiceCommission
+    from .invoice_grouping_reference import InvoiceGroupingReference
+    from .invoice_payment import InvoicePayment
+    from .invoice_reference import InvoiceReference
+    from .invoice_routing import InvoiceRouting
+    from .invoice_template_detail_reference import InvoiceTemplateDetailReference
     from .invoice_template_reference import InvoiceTemplateReference
+    from .invoice_type import InvoiceType
+    from .iv_item_reference import IvItemReference
+    from .kb_category_reference import KBCategoryReference
     from .knowledge_base_article import KnowledgeBaseArticle
+    from .knowledge_base_category import KnowledgeBaseCategory
+    from .knowledge_base_settings import KnowledgeBaseSettings
+    from .knowledge_base_sub_category import KnowledgeBaseSubCategory
+    from .ldap_configuration_reference import LdapConfigurationReference
     from .license_bit import LicenseBit
+    from .lost_revenue_reference import LostRevenueReference
+    from .m365_contact import M365Contact
+    from .m365_contact_sync_property import M365ContactSyncProperty
+    from .managed_device_account import ManagedDeviceAccount
+    from .managed_devices_integration import ManagedDevicesIntegration
+    from .managed_devices_integration_cross_reference import (
+        ManagedDevicesIntegrationCrossReference,
+    )
+    from .managed_devices_integration_default_billing_level import (
+        ManagedDevicesIntegrationDefaultBillingLevel,
+    )
+    from .managed_devices_integration_info import ManagedDevicesIntegrationInfo
+    from .managed_devices_integration_login import ManagedDevicesIntegrationLogin
+    from .managed_devices_integration_login_by import ManagedDevicesIntegrationLoginBy
+    from .managed_devices_integration_notification import (
+        ManagedDevicesIntegrationNotification,
+    )
+    from .managed_devices_integration_notification_log_type import (
+        ManagedDevicesIntegrationNotificationLogType,
+    )
+    from .managed_devices_integration_reference import (
+        ManagedDevicesIntegrationReference,
+    )
     from .managed_information import ManagedInformation
+    from .management import Management
+    from .management_backup import ManagementBackup
+    from .management_backup_billing_level import ManagementBackupBillingLevel
+    from .management_it_solution import ManagementItSolution
+    from .management_it_solution_agreement_interface_parameter import (
+        ManagementItSolutionAgreementInterfaceParameter,
+    )
+    from .management_it_solution_management_it_solution_type import (
+        ManagementItSolutionManagementItSolutionType,
+    )
+    from .management_log_document_info import ManagementLogDocumentInfo
+    from .management_report_notification import ManagementReportNotification
+    from .management_report_setup import ManagementReportSetup
+    from .management_solution_reference import ManagementSolutionReference
     from .manufacturer_reference import ManufacturerReference
+    from .market_description import MarketDescription
+    from .market_description_info import MarketDescriptionInfo
     from .market_description_reference import MarketDescriptionReference
+    from .member import Member
+    from .member_accrual import MemberAccrual
+    from .member_accrual_accrual_type import MemberAccrualAccrualType
+    from .member_agreement_invoicing_display_options import (
+        MemberAgreementInvoicingDisplayOptions,
+    )
+    from .member_authentication_service_type import MemberAuthenticationServiceType
+    from .member_certification import MemberCertification
+    from .member_company_activity_tab_format import MemberCompanyActivityTabFormat
+    from .member_deactivation import MemberDeactivation
+    from .member_deactivation_company_team import MemberDeactivationCompanyTeam
+    from .member_deactivation_item import MemberDeactivationItem
+    from .member_deactivation_status_workflow import MemberDeactivationStatusWorkflow
+    from .member_default_email import MemberDefaultEmail
+    from .member_default_phone import MemberDefaultPhone
+    from .member_delegation import MemberDelegation
+    from .member_delegation_delegation_type import MemberDelegationDelegationType
+    from .member_for_cal_sync import MemberForCalSync
+    from .member_global_search_default_sort import MemberGlobalSearchDefaultSort
+    from .member_global_search_default_ticket_filter import (
+        MemberGlobalSearchDefaultTicketFilter,
+    )
+    from .member_invoice_screen_default_tab_format import (
+        MemberInvoiceScreenDefaultTabFormat,
+    )
+    from .member_invoice_time_tab_format import MemberInvoiceTimeTabFormat
+    from .member_invoicing_display_options import MemberInvoicingDisplayOptions
+    from .member_license_class import MemberLicenseClass
+    from .member_link_sso_user import MemberLinkSsoUser
+    from .member_notification_setting import MemberNotificationSetting
+    from .member_notification_setting_notification_trigger import (
+        MemberNotificationSettingNotificationTrigger,
+    )
+    from .member_notification_setting_notification_type import (
+        MemberNotificationSettingNotificationType,
+    )
+    from .member_office_365 import MemberOffice365
+    from .member_persona import MemberPersona
+    from .member_phone_integration_type import MemberPhoneIntegrationType
     from .member_reference import MemberReference
+    from .member_skill import MemberSkill
+    from .member_skill_skill_level import MemberSkillSkillLevel
+    from .member_sso_settings_reference import MemberSsoSettingsReference
+    from .member_sso_token import MemberSsoToken
+    from .member_type import MemberType
+    from .member_type_info import MemberTypeInfo
+    from .member_type_reference import MemberTypeReference
     from .note_type_reference import NoteTypeReference
+    from .notification_recipient_reference import NotificationRecipientReference
+    from .open_revenue_reference import OpenRevenueReference
+    from .opportunity import Opportunity
+    from .opportunity_contact import OpportunityContact
+    from .opportunity_note import OpportunityNote
+    from .opportunity_priority_reference import OpportunityPriorityReference
+    from .opportunity_probability_reference import OpportunityProbabilityReference
+    from .opportunity_rating import OpportunityRating
+    from .opportunity_rating_info import OpportunityRatingInfo
+    from .opportunity_rating_reference import OpportunityRatingReference
     from .opportunity_reference import OpportunityReference
+    from .opportunity_sales_role_reference import OpportunitySalesRoleReference
+    from .opportunity_stage_reference import OpportunityStageReference
+    from .opportunity_status import OpportunityStatus
+    from .opportunity_status_info import OpportunityStatusInfo
+    from .opportunity_status_reference import OpportunityStatusReference
+    from .opportunity_to_agreement_conversion import OpportunityToAgreementConversion
+    from .opportunity_to_project_conversion import OpportunityToProjectConversion
+    from .opportunity_to_sales_order_conversion import OpportunityToSalesOrderConversion
+    from .opportunity_to_service_ticket_conversion import (
+        OpportunityToServiceTicketConversion,
+    )
+    from .opportunity_type import OpportunityType
+    from .opportunity_type_info import OpportunityTypeInfo
+    from .opportunity_type_reference import OpportunityTypeReference
+    from .order import Order
+    from .order_status_reference import OrderStatusReference
+    from .other_1_revenue_reference import Other1RevenueReference
+    from .other_2_revenue_reference import Other2RevenueReference
+    from .owner_level_reference import OwnerLevelReference
+    from .ownership_type import OwnershipType
+    from .ownership_type_info import OwnershipTypeInfo
     from .ownership_type_reference import OwnershipTypeReference
+    from .page_values import PageValues
     from .patch_operation import PatchOperation
+    from .phase_status_reference import PhaseStatusReference
+    from .portal_configuration import PortalConfiguration
+    from .portal_configuration_invoice_setup import PortalConfigurationInvoiceSetup
+    from .portal_configuration_language import PortalConfigurationLanguage
+    from .portal_configuration_opportunity_setup import (
+        PortalConfigurationOpportunitySetup,
+    )
+    from .portal_configuration_password_email_setup import (
+        PortalConfigurationPasswordEmailSetup,
+    )
+    from .portal_configuration_payment_processor import (
+        PortalConfigurationPaymentProcessor,
+    )
+    from .portal_configuration_payment_processor_reference import (
+        PortalConfigurationPaymentProcessorReference,
+    )
+    from .portal_configuration_project_setup import PortalConfigurationProjectSetup
+    from .portal_configuration_project_setup_only_display import (
+        PortalConfigurationProjectSetupOnlyDisplay,
+    )
+    from .portal_configuration_reference import PortalConfigurationReference
+    from .portal_configuration_service_setup import PortalConfigurationServiceSetup
+    from .portal_configuration_service_setup_display_closed_tickets_option import (
+        PortalConfigurationServiceSetupDisplayClosedTicketsOption,
+    )
+    from .portal_security import PortalSecurity
+    from .portal_security_level import PortalSecurityLevel
+    from .portal_security_setting import PortalSecuritySetting
     from .pricing_schedule_reference import PricingScheduleReference
     from .priority import Priority
     from .priority_color import PriorityColor
+    from .priority_info import PriorityInfo
     from .priority_level import PriorityLevel
     from .priority_reference import PriorityReference
+    from .product_reference import ProductReference
+    from .product_revenue_reference import ProductRevenueReference
+    from .project import Project
+    from .project_bill_expenses import ProjectBillExpenses
+    from .project_bill_products import ProjectBillProducts
+    from .project_bill_time import ProjectBillTime
+    from .project_billing_method import ProjectBillingMethod
+    from .project_billing_rate_type import ProjectBillingRateType
+    from .project_board_reference import ProjectBoardReference
+    from .project_budget_analysis import ProjectBudgetAnalysis
+    from .project_contact import ProjectContact
+    from .project_note import ProjectNote
+    from .project_phase import ProjectPhase
+    from .project_phase_bill_expenses import ProjectPhaseBillExpenses
+    from .project_phase_bill_products import ProjectPhaseBillProducts
+    from .project_phase_bill_time import ProjectPhaseBillTime
+    from .project_phase_billing_method import ProjectPhaseBillingMethod
+    from .project_phase_reference import ProjectPhaseReference
+    from .project_reference import ProjectReference
+    from .project_role_reference import ProjectRoleReference
+    from .project_status_reference import ProjectStatusReference
+    from .project_team_member import ProjectTeamMember
+    from .project_template import ProjectTemplate
+    from .project_ticket import ProjectTicket
+    from .project_ticket_bill_expenses import ProjectTicketBillExpenses
+    from .project_ticket_bill_products import ProjectTicketBillProducts
+    from .project_ticket_bill_time import ProjectTicketBillTime
+    from .project_ticket_knowledge_base_link_type import (
+        ProjectTicketKnowledgeBaseLinkType,
+    )
+    from .project_ticket_note import ProjectTicketNote
+    from .project_ticket_note_note_type import ProjectTicketNoteNoteType
+    from .project_ticket_predecessor_type import ProjectTicketPredecessorType
+    from .project_ticket_sub_billing_method import ProjectTicketSubBillingMethod
+    from .project_type_reference import ProjectTypeReference
+    from .project_workplan import ProjectWorkplan
+    from .project_workplan_project_phase import ProjectWorkplanProjectPhase
     from .record_info import RecordInfo
     from .relationship_reference import RelationshipReference
+    from .reminder_reference import ReminderReference
+    from .report_card_reference import ReportCardReference
+    from .request_password_request import RequestPasswordRequest
+    from .result_info import ResultInfo
+    from .sales_conversion import SalesConversion
+    from .sales_order_reference import SalesOrderReference
+    from .sales_team_reference import SalesTeamReference
+    from .schedule_detail import ScheduleDetail
+    from .schedule_entry import ScheduleEntry
     from .schedule_entry_reference import ScheduleEntryReference
+    from .schedule_span_reference import ScheduleSpanReference
+    from .schedule_status_reference import ScheduleStatusReference
+    from .schedule_type_reference import ScheduleTypeReference
+    from .scheduling_member_info import SchedulingMemberInfo
+    from .security_role_reference import SecurityRoleReference
     from .service_code_reference import ServiceCodeReference
+    from .service_email_template import ServiceEmailTemplate
     from .service_email_template_reference import ServiceEmailTemplateReference
+    from .service_email_template_type import ServiceEmailTemplateType
     from .service_item_reference import ServiceItemReference
     from .service_location import ServiceLocation
+    from .service_location_info import ServiceLocationInfo
     from .service_location_reference import ServiceLocationReference
     from .service_location_where import ServiceLocationWhere
     from .service_note import ServiceNote
+    from .service_revenue_reference import ServiceRevenueReference
+    from .service_signoff import ServiceSignoff
+    from .service_signoff_custom_field import ServiceSignoffCustomField
+    from .service_signoff_info import ServiceSignoffInfo
     from .service_signoff_reference import ServiceSignoffReference
+    from .service_signoff_task import ServiceSignoffTask
     from .service_source_reference import ServiceSourceReference
     from .service_status_reference import ServiceStatusReference
     from .service_sub_type_reference import ServiceSubTypeReference
+    from .service_survey import ServiceSurvey
+    from .service_survey_question import ServiceSurveyQuestion
+    from .service_survey_question_option import ServiceSurveyQuestionOption
+    from .service_survey_question_type import ServiceSurveyQuestionType
+    from .service_survey_reference import ServiceSurveyReference
     from .service_task import ServiceTask
     from .service_task_child_schedule_action import ServiceTaskChildScheduleAction
+    from .service_team import ServiceTeam
     from .service_team_reference import ServiceTeamReference
+    from .service_template import ServiceTemplate
+    from .service_template_billing_method import ServiceTemplateBillingMethod
+    from .service_template_impact import ServiceTemplateImpact
+    from .service_template_info import ServiceTemplateInfo
+    from .service_template_reference import ServiceTemplateReference
+    from .service_template_severity import ServiceTemplateSeverity
+    from .service_ticket_link import ServiceTicketLink
+    from .service_ticket_link_info import ServiceTicketLinkInfo
     from .service_ticket_note import ServiceTicketNote
     from .service_ticket_note_note_type import ServiceTicketNoteNoteType
     from .service_type_reference import ServiceTypeReference
@@ -132,136 +588,574 @@ if TYPE_CHECKING:
     from .skill_reference import SkillReference
     from .sla import SLA
     from .sla_based_on import SLABasedOn
+    from .sla_info import SLAInfo
+    from .sla_priority import SLAPriority
     from .sla_reference import SLAReference
     from .source import Source
+    from .source_info import SourceInfo
+    from .state import State
+    from .state_info import StateInfo
     from .state_reference import StateReference
     from .status_indicator_reference import StatusIndicatorReference
+    from .structure_reference import StructureReference
+    from .success_response import SuccessResponse
+    from .survey_option import SurveyOption
+    from .survey_result import SurveyResult
+    from .survey_result_detail import SurveyResultDetail
     from .system_department_reference import SystemDepartmentReference
     from .system_location_reference import SystemLocationReference
     from .tax_code_reference import TaxCodeReference
+    from .team import Team
+    from .team_member import TeamMember
+    from .team_role import TeamRole
+    from .team_role_info import TeamRoleInfo
     from .team_role_reference import TeamRoleReference
+    from .team_type import TeamType
+    from .template_generated_counts_model import TemplateGeneratedCountsModel
     from .ticket import Ticket
     from .ticket_bill_expenses import TicketBillExpenses
     from .ticket_bill_products import TicketBillProducts
     from .ticket_bill_time import TicketBillTime
     from .ticket_billing_method import TicketBillingMethod
+    from .ticket_bundle import TicketBundle
+    from .ticket_change_log import TicketChangeLog
     from .ticket_impact import TicketImpact
     from .ticket_info import TicketInfo
     from .ticket_knowledge_base_link_type import TicketKnowledgeBaseLinkType
+    from .ticket_merge import TicketMerge
+    from .ticket_note import TicketNote
     from .ticket_predecessor_type import TicketPredecessorType
     from .ticket_record_type import TicketRecordType
     from .ticket_reference import TicketReference
     from .ticket_severity import TicketSeverity
     from .ticket_sub_billing_method import TicketSubBillingMethod
+    from .ticket_sync import TicketSync
+    from .ticket_sync_vendor_type import TicketSyncVendorType
+    from .ticket_task import TicketTask
+    from .ticket_task_child_schedule_action import TicketTaskChildScheduleAction
+    from .time_entry import TimeEntry
+    from .time_entry_audit import TimeEntryAudit
+    from .time_entry_audit_source import TimeEntryAuditSource
+    from .time_entry_audit_type import TimeEntryAuditType
+    from .time_entry_billable_option import TimeEntryBillableOption
+    from .time_entry_charge_to_type import TimeEntryChargeToType
+    from .time_entry_reference import TimeEntryReference
+    from .time_entry_status import TimeEntryStatus
+    from .time_revenue_reference import TimeRevenueReference
+    from .time_sheet_reference import TimeSheetReference
     from .time_zone_setup_reference import TimeZoneSetupReference
+    from .token import Token
+    from .track import Track
+    from .track_action import TrackAction
+    from .track_action_notify_type import TrackActionNotifyType
     from .track_reference import TrackReference
+    from .usage import Usage
+    from .user_defined_field_reference import UserDefinedFieldReference
+    from .user_defined_field_value_model import UserDefinedFieldValueModel
+    from .validate_portal_request import ValidatePortalRequest
+    from .validate_portal_response import ValidatePortalResponse
+    from .validation_error import ValidationError
+    from .warehouse_bin_reference import WarehouseBinReference
+    from .warehouse_reference import WarehouseReference
+    from .wise_pay_batch_payment import WisePayBatchPayment
+    from .wise_pay_fee_invoice import WisePayFeeInvoice
+    from .wise_pay_payment import WisePayPayment
+    from .won_revenue_reference import WonRevenueReference
     from .work_role_reference import WorkRoleReference
     from .work_type_reference import WorkTypeReference
 
 _MODULE_OF: dict[str, str] = {
+    "ActivityReference": ".activity_reference",
+    "ActivityStatusReference": ".activity_status_reference",
+    "ActivityTypeReference": ".activity_type_reference",
+    "Addition": ".addition",
+    "AdditionAgreementStatus": ".addition_agreement_status",
+    "AdditionBillCustomer": ".addition_bill_customer",
+    "AddressFormat": ".address_format",
+    "AddressFormatInfo": ".address_format_info",
+    "AddressFormatReference": ".address_format_reference",
+    "Agreement": ".agreement",
+    "AgreementAdjustment": ".agreement_adjustment",
+    "AgreementAgreementStatus": ".agreement_agreement_status",
+    "AgreementApplicationAviablePer": ".agreement_application_aviable_per",
+    "AgreementApplicationBillingCycle": ".agreement_application_billing_cycle",
+    "AgreementApplicationCycle": ".agreement_application_cycle",
+    "AgreementApplicationLimit": ".agreement_application_limit",
+    "AgreementApplicationParameters": ".agreement_application_parameters",
+    "AgreementApplicationUnit": ".agreement_application_unit",
+    "AgreementApplicationUnits": ".agreement_application_units",
+    "AgreementBillExpenses": ".agreement_bill_expenses",
+    "AgreementBillProducts": ".agreement_bill_products",
+    "AgreementBillTime": ".agreement_bill_time",
+    "AgreementEmployeeCompNotExceed": ".agreement_employee_comp_not_exceed",
+    "AgreementEmployeeCompRate": ".agreement_employee_comp_rate",
+    "AgreementInvoicingCycle": ".agreement_invoicing_cycle",
+    "AgreementPeriodType": ".agreement_period_type",
+    "AgreementRecurringParameters": ".agreement_recurring_parameters",
     "AgreementReference": ".agreement_reference",
+    "AgreementRevenueReference": ".agreement_revenue_reference",
+    "AgreementSite": ".agreement_site",
+    "AgreementType": ".agreement_type",
+    "AgreementTypeApplicationCycle": ".agreement_type_application_cycle",
+    "AgreementTypeApplicationUnits": ".agreement_type_application_units",
+    "AgreementTypeBillExpenses": ".agreement_type_bill_expenses",
+    "AgreementTypeBillProducts": ".agreement_type_bill_products",
+    "AgreementTypeBillTime": ".agreement_type_bill_time",
+    "AgreementTypeEmployeeCompNotExceed": ".agreement_type_employee_comp_not_exceed",
+    "AgreementTypeEmployeeCompRate": ".agreement_type_employee_comp_rate",
+    "AgreementTypeInfo": ".agreement_type_info",
+    "AgreementTypeInfoApplicationUnits": ".agreement_type_info_application_units",
+    "AgreementTypeInvoicingCycle": ".agreement_type_invoicing_cycle",
+    "AgreementTypePrefixSuffixOption": ".agreement_type_prefix_suffix_option",
+    "AgreementTypeReference": ".agreement_type_reference",
+    "AgreementWorkRole": ".agreement_work_role",
+    "AgreementWorkRoleExclusion": ".agreement_work_role_exclusion",
+    "AgreementWorkRoleRateType": ".agreement_work_role_rate_type",
+    "AgreementWorkType": ".agreement_work_type",
+    "AgreementWorkTypeBillTime": ".agreement_work_type_bill_time",
+    "AgreementWorkTypeExclusion": ".agreement_work_type_exclusion",
+    "AgreementWorkTypeOverageRateType": ".agreement_work_type_overage_rate_type",
+    "AgreementWorkTypeRateType": ".agreement_work_type_rate_type",
+    "ApiRequest": ".api_request",
+    "ApiRequestMiscProperties": ".api_request_misc_properties",
+    "ApiRequestMiscPropertiesAdditionalProperty": ".api_request_misc_properties_additional_property",
+    "BatchReference": ".batch_reference",
+    "BillingCycleReference": ".billing_cycle_reference",
     "BillingDeliveryReference": ".billing_delivery_reference",
+    "BillingSetupReference": ".billing_setup_reference",
+    "BillingStatusReference": ".billing_status_reference",
     "BillingTermsReference": ".billing_terms_reference",
+    "BillingUnitReference": ".billing_unit_reference",
     "Board": ".board",
     "BoardAllSort": ".board_all_sort",
+    "BoardAutoAssignResource": ".board_auto_assign_resource",
+    "BoardAutoTemplate": ".board_auto_template",
+    "BoardAutoTemplateBudgetHoursSetting": ".board_auto_template_budget_hours_setting",
+    "BoardAutoTemplateDiscussionSetting": ".board_auto_template_discussion_setting",
+    "BoardAutoTemplateDocumentsSetting": ".board_auto_template_documents_setting",
+    "BoardAutoTemplateFinanceInformationSetting": ".board_auto_template_finance_information_setting",
+    "BoardAutoTemplateInternalAnalysisSetting": ".board_auto_template_internal_analysis_setting",
+    "BoardAutoTemplateResolutionSetting": ".board_auto_template_resolution_setting",
+    "BoardAutoTemplateResourcesSetting": ".board_auto_template_resources_setting",
+    "BoardAutoTemplateSendNotesAsEmailSetting": ".board_auto_template_send_notes_as_email_setting",
+    "BoardAutoTemplateSummarySetting": ".board_auto_template_summary_setting",
+    "BoardAutoTemplateTasksSetting": ".board_auto_template_tasks_setting",
     "BoardBillExpense": ".board_bill_expense",
     "BoardBillProduct": ".board_bill_product",
     "BoardBillTime": ".board_bill_time",
+    "BoardCopy": ".board_copy",
+    "BoardDefault": ".board_default",
+    "BoardExcludedMember": ".board_excluded_member",
+    "BoardInfo": ".board_info",
+    "BoardInfoAllSort": ".board_info_all_sort",
+    "BoardInfoInternalAnalysisSort": ".board_info_internal_analysis_sort",
+    "BoardInfoProblemSort": ".board_info_problem_sort",
+    "BoardInfoResolutionSort": ".board_info_resolution_sort",
     "BoardInternalAnalysisSort": ".board_internal_analysis_sort",
     "BoardItem": ".board_item",
+    "BoardItemAssociation": ".board_item_association",
+    "BoardNotification": ".board_notification",
     "BoardPercentageCalculation": ".board_percentage_calculation",
     "BoardProblemSort": ".board_problem_sort",
     "BoardReference": ".board_reference",
     "BoardResolutionSort": ".board_resolution_sort",
+    "BoardSkillMapping": ".board_skill_mapping",
     "BoardStatus": ".board_status",
     "BoardStatusEscalationStatus": ".board_status_escalation_status",
+    "BoardStatusInfo": ".board_status_info",
+    "BoardStatusNotification": ".board_status_notification",
     "BoardSubType": ".board_sub_type",
+    "BoardSubTypeInfo": ".board_sub_type_info",
     "BoardTeam": ".board_team",
+    "BoardTeamInfo": ".board_team_info",
     "BoardType": ".board_type",
     "BoardTypeCategory": ".board_type_category",
+    "BoardTypeInfo": ".board_type_info",
+    "BoardTypeSubTypeItemAssociation": ".board_type_sub_type_item_association",
+    "BulkResult": ".bulk_result",
+    "BundleRequest": ".bundle_request",
+    "BundleRequestsCollection": ".bundle_requests_collection",
+    "BundleResult": ".bundle_result",
+    "BundleResultsCollection": ".bundle_results_collection",
     "CalendarReference": ".calendar_reference",
     "CallbackEntry": ".callback_entry",
+    "CampaignReference": ".campaign_reference",
+    "CatalogItemReference": ".catalog_item_reference",
+    "CertificationReference": ".certification_reference",
+    "ClearPickerRequest": ".clear_picker_request",
+    "ClearPickerRequestType": ".clear_picker_request_type",
+    "Code": ".code",
     "CommunicationType": ".communication_type",
+    "CommunicationTypeInfo": ".communication_type_info",
     "CommunicationTypeReference": ".communication_type_reference",
     "Company": ".company",
+    "CompanyCompanyTypeAssociation": ".company_company_type_association",
+    "CompanyCompanyTypeAssociationCompanyTypeAssociation": ".company_company_type_association_company_type_association",
     "CompanyConfiguration": ".company_configuration",
+    "CompanyContactTypeAssociation": ".company_contact_type_association",
+    "CompanyCustomNote": ".company_custom_note",
+    "CompanyGroup": ".company_group",
+    "CompanyInfo": ".company_info",
+    "CompanyManagementSummary": ".company_management_summary",
+    "CompanyManagementSummaryDeviceType": ".company_management_summary_device_type",
+    "CompanyMerge": ".company_merge",
+    "CompanyMergeAccountNumber": ".company_merge_account_number",
+    "CompanyMergeActivities": ".company_merge_activities",
+    "CompanyMergeBillingAddress": ".company_merge_billing_address",
+    "CompanyMergeBillingContact": ".company_merge_billing_contact",
+    "CompanyMergeBillingTerms": ".company_merge_billing_terms",
+    "CompanyMergeContacts": ".company_merge_contacts",
+    "CompanyMergeDateAcquired": ".company_merge_date_acquired",
+    "CompanyMergeDocuments": ".company_merge_documents",
+    "CompanyMergeFax": ".company_merge_fax",
+    "CompanyMergeIdentifier": ".company_merge_identifier",
+    "CompanyMergeMarket": ".company_merge_market",
+    "CompanyMergeName": ".company_merge_name",
+    "CompanyMergeNotes": ".company_merge_notes",
+    "CompanyMergeNumberOfEmployees": ".company_merge_number_of_employees",
+    "CompanyMergeOpportunities": ".company_merge_opportunities",
+    "CompanyMergePhone": ".company_merge_phone",
+    "CompanyMergePrimaryAddress": ".company_merge_primary_address",
+    "CompanyMergePrimaryContact": ".company_merge_primary_contact",
+    "CompanyMergeProjects": ".company_merge_projects",
+    "CompanyMergeRevenue": ".company_merge_revenue",
+    "CompanyMergeRevenueYear": ".company_merge_revenue_year",
+    "CompanyMergeServices": ".company_merge_services",
+    "CompanyMergeSicCode": ".company_merge_sic_code",
+    "CompanyMergeSites": ".company_merge_sites",
+    "CompanyMergeSourceList": ".company_merge_source_list",
+    "CompanyMergeStatus": ".company_merge_status",
+    "CompanyMergeTaxCode": ".company_merge_tax_code",
+    "CompanyMergeTerritory": ".company_merge_territory",
+    "CompanyMergeTimeZone": ".company_merge_time_zone",
+    "CompanyMergeType": ".company_merge_type",
+    "CompanyMergeUserDefinedField1": ".company_merge_user_defined_field_1",
+    "CompanyMergeUserDefinedField10": ".company_merge_user_defined_field_10",
+    "CompanyMergeUserDefinedField2": ".company_merge_user_defined_field_2",
+    "CompanyMergeUserDefinedField3": ".company_merge_user_defined_field_3",
+    "CompanyMergeUserDefinedField4": ".company_merge_user_defined_field_4",
+    "CompanyMergeUserDefinedField5": ".company_merge_user_defined_field_5",
+    "CompanyMergeUserDefinedField6": ".company_merge_user_defined_field_6",
+    "CompanyMergeUserDefinedField7": ".company_merge_user_defined_field_7",
+    "CompanyMergeUserDefinedField8": ".company_merge_user_defined_field_8",
+    "CompanyMergeUserDefinedField9": ".company_merge_user_defined_field_9",
+    "CompanyMergeWebsite": ".company_merge_website",
     "CompanyNote": ".company_note",
+    "CompanyNoteType": ".company_note_type",
+    "CompanyNoteTypeInfo": ".company_note_type_info",
+    "CompanyPickerItem": ".company_picker_item",
     "CompanyReference": ".company_reference",
     "CompanySite": ".company_site",
+    "CompanySiteInfo": ".company_site_info",
     "CompanyStatus": ".company_status",
     "CompanyStatusReference": ".company_status_reference",
     "CompanyTeam": ".company_team",
     "CompanyType": ".company_type",
+    "CompanyTypeInfo": ".company_type_info",
     "CompanyTypeReference": ".company_type_reference",
     "ConfigurationQuestion": ".configuration_question",
     "ConfigurationQuestionFieldType": ".configuration_question_field_type",
     "ConfigurationReference": ".configuration_reference",
     "ConfigurationStatus": ".configuration_status",
+    "ConfigurationStatusInfo": ".configuration_status_info",
     "ConfigurationStatusReference": ".configuration_status_reference",
     "ConfigurationType": ".configuration_type",
+    "ConfigurationTypeCopy": ".configuration_type_copy",
+    "ConfigurationTypeInfo": ".configuration_type_info",
     "ConfigurationTypeQuestion": ".configuration_type_question",
     "ConfigurationTypeQuestionEntryType": ".configuration_type_question_entry_type",
     "ConfigurationTypeQuestionFieldType": ".configuration_type_question_field_type",
+    "ConfigurationTypeQuestionReference": ".configuration_type_question_reference",
+    "ConfigurationTypeQuestionValue": ".configuration_type_question_value",
     "ConfigurationTypeReference": ".configuration_type_reference",
     "Contact": ".contact",
     "ContactCommunication": ".contact_communication",
     "ContactCommunicationCommunicationType": ".contact_communication_communication_type",
     "ContactCommunicationItem": ".contact_communication_item",
     "ContactCommunicationItemCommunicationType": ".contact_communication_item_communication_type",
+    "ContactContactTypeAssociationContactTypeAssociation": ".contact_contact_type_association_contact_type_association",
     "ContactDepartment": ".contact_department",
+    "ContactDepartmentInfo": ".contact_department_info",
     "ContactDepartmentReference": ".contact_department_reference",
     "ContactGender": ".contact_gender",
+    "ContactGroup": ".contact_group",
+    "ContactInfo": ".contact_info",
     "ContactNote": ".contact_note",
     "ContactPresence": ".contact_presence",
     "ContactReference": ".contact_reference",
+    "ContactRelationship": ".contact_relationship",
+    "ContactTrack": ".contact_track",
     "ContactType": ".contact_type",
+    "ContactTypeInfo": ".contact_type_info",
     "ContactTypeReference": ".contact_type_reference",
+    "ConversionTypeReference": ".conversion_type_reference",
+    "ConvertItem": ".convert_item",
+    "ConvertItemRecordType": ".convert_item_record_type",
+    "ConvertToProject": ".convert_to_project",
+    "ConvertToProjectRecordType": ".convert_to_project_record_type",
     "Count": ".count",
+    "Country": ".country",
+    "CountryCoreEntityCountryCode": ".country_core_entity_country_code",
+    "CountryInfo": ".country_info",
     "CountryReference": ".country_reference",
     "CurrencyReference": ".currency_reference",
     "CustomFieldValue": ".custom_field_value",
     "CustomFieldValueEntryMethod": ".custom_field_value_entry_method",
     "CustomFieldValueType": ".custom_field_value_type",
+    "DirectionalSyncReference": ".directional_sync_reference",
     "DocumentReference": ".document_reference",
+    "EmailTemplateReference": ".email_template_reference",
+    "EntityType": ".entity_type",
+    "EntityTypeInfo": ".entity_type_info",
     "EntityTypeReference": ".entity_type_reference",
     "ErrorDetail": ".error_detail",
     "ErrorResponse": ".error_response",
+    "ErrorResponseMessage": ".error_response_message",
+    "ExpenseRevenueReference": ".expense_revenue_reference",
     "FilterValues": ".filter_values",
+    "Forecast": ".forecast",
+    "ForecastItem": ".forecast_item",
+    "ForecastItemForecastType": ".forecast_item_forecast_type",
+    "ForecastRevenueReference": ".forecast_revenue_reference",
+    "GenericIdIdentifierReference": ".generic_id_identifier_reference",
+    "GenericNameIdDTO": ".generic_name_id_dto",
+    "GetCompanyConfigurationsByIdQuickAccessCountResponse200": ".get_company_configurations_by_id_quick_access_count_response_200",
+    "GetFinanceAgreementsByIdQuickAccessCountResponse200": ".get_finance_agreements_by_id_quick_access_count_response_200",
+    "GLEntry": ".gl_entry",
+    "GroupReference": ".group_reference",
+    "IRestIdentifiedItem": ".i_rest_identified_item",
+    "IdCollection": ".id_collection",
     "Impact": ".impact",
+    "InclusiveRevenueReference": ".inclusive_revenue_reference",
     "Info": ".info",
+    "IntegratorLoginReference": ".integrator_login_reference",
+    "Invoice": ".invoice",
+    "InvoiceApplyToType": ".invoice_apply_to_type",
+    "InvoiceCommission": ".invoice_commission",
+    "InvoiceGroupingReference": ".invoice_grouping_reference",
+    "InvoicePayment": ".invoice_payment",
+    "InvoiceReference": ".invoice_reference",
+    "InvoiceRouting": ".invoice_routing",
+    "InvoiceTemplateDetailReference": ".invoice_template_detail_reference",
     "InvoiceTemplateReference": ".invoice_template_reference",
+    "InvoiceType": ".invoice_type",
+    "IvItemReference": ".iv_item_reference",
+    "KBCategoryReference": ".kb_category_reference",
     "KnowledgeBaseArticle": ".knowledge_base_article",
+    "KnowledgeBaseCategory": ".knowledge_base_category",
+    "KnowledgeBaseSettings": ".knowledge_base_settings",
+    "KnowledgeBaseSubCategory": ".knowledge_base_sub_category",
+    "LdapConfigurationReference": ".ldap_configuration_reference",
     "LicenseBit": ".license_bit",
+    "LostRevenueReference": ".lost_revenue_reference",
+    "M365Contact": ".m365_contact",
+    "M365ContactSyncProperty": ".m365_contact_sync_property",
+    "ManagedDeviceAccount": ".managed_device_account",
+    "ManagedDevicesIntegration": ".managed_devices_integration",
+    "ManagedDevicesIntegrationCrossReference": ".managed_devices_integration_cross_reference",
+    "ManagedDevicesIntegrationDefaultBillingLevel": ".managed_devices_integration_default_billing_level",
+    "ManagedDevicesIntegrationInfo": ".managed_devices_integration_info",
+    "ManagedDevicesIntegrationLogin": ".managed_devices_integration_login",
+    "ManagedDevicesIntegrationLoginBy": ".managed_devices_integration_login_by",
+    "ManagedDevicesIntegrationNotification": ".managed_devices_integration_notification",
+    "ManagedDevicesIntegrationNotificationLogType": ".managed_devices_integration_notification_log_type",
+    "ManagedDevicesIntegrationReference": ".managed_devices_integration_reference",
     "ManagedInformation": ".managed_information",
+    "Management": ".management",
+    "ManagementBackup": ".management_backup",
+    "ManagementBackupBillingLevel": ".management_backup_billing_level",
+    "ManagementItSolution": ".management_it_solution",
+    "ManagementItSolutionAgreementInterfaceParameter": ".management_it_solution_agreement_interface_parameter",
+    "ManagementItSolutionManagementItSolutionType": ".management_it_solution_management_it_solution_type",
+    "ManagementLogDocumentInfo": ".management_log_document_info",
+    "ManagementReportNotification": ".management_report_notification",
+    "ManagementReportSetup": ".management_report_setup",
+    "ManagementSolutionReference": ".management_solution_reference",
     "ManufacturerReference": ".manufacturer_reference",
+    "MarketDescription": ".market_description",
+    "MarketDescriptionInfo": ".market_description_info",
     "MarketDescriptionReference": ".market_description_reference",
+    "Member": ".member",
+    "MemberAccrual": ".member_accrual",
+    "MemberAccrualAccrualType": ".member_accrual_accrual_type",
+    "MemberAgreementInvoicingDisplayOptions": ".member_agreement_invoicing_display_options",
+    "MemberAuthenticationServiceType": ".member_authentication_service_type",
+    "MemberCertification": ".member_certification",
+    "MemberCompanyActivityTabFormat": ".member_company_activity_tab_format",
+    "MemberDeactivation": ".member_deactivation",
+    "MemberDeactivationCompanyTeam": ".member_deactivation_company_team",
+    "MemberDeactivationItem": ".member_deactivation_item",
+    "MemberDeactivationStatusWorkflow": ".member_deactivation_status_workflow",
+    "MemberDefaultEmail": ".member_default_email",
+    "MemberDefaultPhone": ".member_default_phone",
+    "MemberDelegation": ".member_delegation",
+    "MemberDelegationDelegationType": ".member_delegation_delegation_type",
+    "MemberForCalSync": ".member_for_cal_sync",
+    "MemberGlobalSearchDefaultSort": ".member_global_search_default_sort",
+    "MemberGlobalSearchDefaultTicketFilter": ".member_global_search_default_ticket_filter",
+    "MemberInvoiceScreenDefaultTabFormat": ".member_invoice_screen_default_tab_format",
+    "MemberInvoiceTimeTabFormat": ".member_invoice_time_tab_format",
+    "MemberInvoicingDisplayOptions": ".member_invoicing_display_options",
+    "MemberLicenseClass": ".member_license_class",
+    "MemberLinkSsoUser": ".member_link_sso_user",
+    "MemberNotificationSetting": ".member_notification_setting",
+    "MemberNotificationSettingNotificationTrigger": ".member_notification_setting_notification_trigger",
+    "MemberNotificationSettingNotificationType": ".member_notification_setting_notification_type",
+    "MemberOffice365": ".member_office_365",
+    "MemberPersona": ".member_persona",
+    "MemberPhoneIntegrationType": ".member_phone_integration_type",
     "MemberReference": ".member_reference",
+    "MemberSkill": ".member_skill",
+    "MemberSkillSkillLevel": ".member_skill_skill_level",
+    "MemberSsoSettingsReference": ".member_sso_settings_reference",
+    "MemberSsoToken": ".member_sso_token",
+    "MemberType": ".member_type",
+    "MemberTypeInfo": ".member_type_info",
+    "MemberTypeReference": ".member_type_reference",
     "NoteTypeReference": ".note_type_reference",
+    "NotificationRecipientReference": ".notification_recipient_reference",
+    "OpenRevenueReference": ".open_revenue_reference",
+    "Opportunity": ".opportunity",
+    "OpportunityContact": ".opportunity_contact",
+    "OpportunityNote": ".opportunity_note",
+    "OpportunityPriorityReference": ".opportunity_priority_reference",
+    "OpportunityProbabilityReference": ".opportunity_probability_reference",
+    "OpportunityRating": ".opportunity_rating",
+    "OpportunityRatingInfo": ".opportunity_rating_info",
+    "OpportunityRatingReference": ".opportunity_rating_reference",
     "OpportunityReference": ".opportunity_reference",
+    "OpportunitySalesRoleReference": ".opportunity_sales_role_reference",
+    "OpportunityStageReference": ".opportunity_stage_reference",
+    "OpportunityStatus": ".opportunity_status",
+    "OpportunityStatusInfo": ".opportunity_status_info",
+    "OpportunityStatusReference": ".opportunity_status_reference",
+    "OpportunityToAgreementConversion": ".opportunity_to_agreement_conversion",
+    "OpportunityToProjectConversion": ".opportunity_to_project_conversion",
+    "OpportunityToSalesOrderConversion": ".opportunity_to_sales_order_conversion",
+    "OpportunityToServiceTicketConversion": ".opportunity_to_service_ticket_conversion",
+    "OpportunityType": ".opportunity_type",
+    "OpportunityTypeInfo": ".opportunity_type_info",
+    "OpportunityTypeReference": ".opportunity_type_reference",
+    "Order": ".order",
+    "OrderStatusReference": ".order_status_reference",
+    "Other1RevenueReference": ".other_1_revenue_reference",
+    "Other2RevenueReference": ".other_2_revenue_reference",
+    "OwnerLevelReference": ".owner_level_reference",
+    "OwnershipType": ".ownership_type",
+    "OwnershipTypeInfo": ".ownership_type_info",
     "OwnershipTypeReference": ".ownership_type_reference",
+    "PageValues": ".page_values",
     "PatchOperation": ".patch_operation",
+    "PhaseStatusReference": ".phase_status_reference",
+    "PortalConfiguration": ".portal_configuration",
+    "PortalConfigurationInvoiceSetup": ".portal_configuration_invoice_setup",
+    "PortalConfigurationLanguage": ".portal_configuration_language",
+    "PortalConfigurationOpportunitySetup": ".portal_configuration_opportunity_setup",
+    "PortalConfigurationPasswordEmailSetup": ".portal_configuration_password_email_setup",
+    "PortalConfigurationPaymentProcessor": ".portal_configuration_payment_processor",
+    "PortalConfigurationPaymentProcessorReference": ".portal_configuration_payment_processor_reference",
+    "PortalConfigurationProjectSetup": ".portal_configuration_project_setup",
+    "PortalConfigurationProjectSetupOnlyDisplay": ".portal_configuration_project_setup_only_display",
+    "PortalConfigurationReference": ".portal_configuration_reference",
+    "PortalConfigurationServiceSetup": ".portal_configuration_service_setup",
+    "PortalConfigurationServiceSetupDisplayClosedTicketsOption": ".portal_configuration_service_setup_display_closed_tickets_option",
+    "PortalSecurity": ".portal_security",
+    "PortalSecurityLevel": ".portal_security_level",
+    "PortalSecuritySetting": ".portal_security_setting",
     "PricingScheduleReference": ".pricing_schedule_reference",
     "Priority": ".priority",
     "PriorityColor": ".priority_color",
+    "PriorityInfo": ".priority_info",
     "PriorityLevel": ".priority_level",
     "PriorityReference": ".priority_reference",
+    "ProductReference": ".product_reference",
+    "ProductRevenueReference": ".product_revenue_reference",
+    "Project": ".project",
+    "ProjectBillExpenses": ".project_bill_expenses",
+    "ProjectBillProducts": ".project_bill_products",
+    "ProjectBillTime": ".project_bill_time",
+    "ProjectBillingMethod": ".project_billing_method",
+    "ProjectBillingRateType": ".project_billing_rate_type",
+    "ProjectBoardReference": ".project_board_reference",
+    "ProjectBudgetAnalysis": ".project_budget_analysis",
+    "ProjectContact": ".project_contact",
+    "ProjectNote": ".project_note",
+    "ProjectPhase": ".project_phase",
+    "ProjectPhaseBillExpenses": ".project_phase_bill_expenses",
+    "ProjectPhaseBillProducts": ".project_phase_bill_products",
+    "ProjectPhaseBillTime": ".project_phase_bill_time",
+    "ProjectPhaseBillingMethod": ".project_phase_billing_method",
+    "ProjectPhaseReference": ".project_phase_reference",
+    "ProjectReference": ".project_reference",
+    "ProjectRoleReference": ".project_role_reference",
+    "ProjectStatusReference": ".project_status_reference",
+    "ProjectTeamMember": ".project_team_member",
+    "ProjectTemplate": ".project_template",
+    "ProjectTicket": ".project_ticket",
+    "ProjectTicketBillExpenses": ".project_ticket_bill_expenses",
+    "ProjectTicketBillProducts": ".project_ticket_bill_products",
+    "ProjectTicketBillTime": ".project_ticket_bill_time",
+    "ProjectTicketKnowledgeBaseLinkType": ".project_ticket_knowledge_base_link_type",
+    "ProjectTicketNote": ".project_ticket_note",
+    "ProjectTicketNoteNoteType": ".project_ticket_note_note_type",
+    "ProjectTicketPredecessorType": ".project_ticket_predecessor_type",
+    "ProjectTicketSubBillingMethod": ".project_ticket_sub_billing_method",
+    "ProjectTypeReference": ".project_type_reference",
+    "ProjectWorkplan": ".project_workplan",
+    "ProjectWorkplanProjectPhase": ".project_workplan_project_phase",
     "RecordInfo": ".record_info",
     "RelationshipReference": ".relationship_reference",
+    "ReminderReference": ".reminder_reference",
+    "ReportCardReference": ".report_card_reference",
+    "RequestPasswordRequest": ".request_password_request",
+    "ResultInfo": ".result_info",
+    "SalesConversion": ".sales_conversion",
+    "SalesOrderReference": ".sales_order_reference",
+    "SalesTeamReference": ".sales_team_reference",
+    "ScheduleDetail": ".schedule_detail",
+    "ScheduleEntry": ".schedule_entry",
     "ScheduleEntryReference": ".schedule_entry_reference",
+    "ScheduleSpanReference": ".schedule_span_reference",
+    "ScheduleStatusReference": ".schedule_status_reference",
+    "ScheduleTypeReference": ".schedule_type_reference",
+    "SchedulingMemberInfo": ".scheduling_member_info",
+    "SecurityRoleReference": ".security_role_reference",
     "ServiceCodeReference": ".service_code_reference",
+    "ServiceEmailTemplate": ".service_email_template",
     "ServiceEmailTemplateReference": ".service_email_template_reference",
+    "ServiceEmailTemplateType": ".service_email_template_type",
     "ServiceItemReference": ".service_item_reference",
     "ServiceLocation": ".service_location",
+    "ServiceLocationInfo": ".service_location_info",
     "ServiceLocationReference": ".service_location_reference",
     "ServiceLocationWhere": ".service_location_where",
     "ServiceNote": ".service_note",
+    "ServiceRevenueReference": ".service_revenue_reference",
+    "ServiceSignoff": ".service_signoff",
+    "ServiceSignoffCustomField": ".service_signoff_custom_field",
+    "ServiceSignoffInfo": ".service_signoff_info",
     "ServiceSignoffReference": ".service_signoff_reference",
+    "ServiceSignoffTask": ".service_signoff_task",
     "ServiceSourceReference": ".service_source_reference",
     "ServiceStatusReference": ".service_status_reference",
     "ServiceSubTypeReference": ".service_sub_type_reference",
+    "ServiceSurvey": ".service_survey",
+    "ServiceSurveyQuestion": ".service_survey_question",
+    "ServiceSurveyQuestionOption": ".service_survey_question_option",
+    "ServiceSurveyQuestionType": ".service_survey_question_type",
+    "ServiceSurveyReference": ".service_survey_reference",
     "ServiceTask": ".service_task",
     "ServiceTaskChildScheduleAction": ".service_task_child_schedule_action",
+    "ServiceTeam": ".service_team",
     "ServiceTeamReference": ".service_team_reference",
+    "ServiceTemplate": ".service_template",
+    "ServiceTemplateBillingMethod": ".service_template_billing_method",
+    "ServiceTemplateImpact": ".service_template_impact",
+    "ServiceTemplateInfo": ".service_template_info",
+    "ServiceTemplateReference": ".service_template_reference",
+    "ServiceTemplateSeverity": ".service_template_severity",
+    "ServiceTicketLink": ".service_ticket_link",
+    "ServiceTicketLinkInfo": ".service_ticket_link_info",
     "ServiceTicketNote": ".service_ticket_note",
     "ServiceTicketNoteNoteType": ".service_ticket_note_note_type",
     "ServiceTypeReference": ".service_type_reference",
@@ -272,29 +1166,79 @@ _MODULE_OF: dict[str, str] = {
     "SkillReference": ".skill_reference",
     "SLA": ".sla",
     "SLABasedOn": ".sla_based_on",
+    "SLAInfo": ".sla_info",
+    "SLAPriority": ".sla_priority",
     "SLAReference": ".sla_reference",
     "Source": ".source",
+    "SourceInfo": ".source_info",
+    "State": ".state",
+    "StateInfo": ".state_info",
     "StateReference": ".state_reference",
     "StatusIndicatorReference": ".status_indicator_reference",
+    "StructureReference": ".structure_reference",
+    "SuccessResponse": ".success_response",
+    "SurveyOption": ".survey_option",
+    "SurveyResult": ".survey_result",
+    "SurveyResultDetail": ".survey_result_detail",
     "SystemDepartmentReference": ".system_department_reference",
     "SystemLocationReference": ".system_location_reference",
     "TaxCodeReference": ".tax_code_reference",
+    "Team": ".team",
+    "TeamMember": ".team_member",
+    "TeamRole": ".team_role",
+    "TeamRoleInfo": ".team_role_info",
     "TeamRoleReference": ".team_role_reference",
+    "TeamType": ".team_type",
+    "TemplateGeneratedCountsModel": ".template_generated_counts_model",
     "Ticket": ".ticket",
     "TicketBillExpenses": ".ticket_bill_expenses",
     "TicketBillProducts": ".ticket_bill_products",
     "TicketBillTime": ".ticket_bill_time",
     "TicketBillingMethod": ".ticket_billing_method",
+    "TicketBundle": ".ticket_bundle",
+    "TicketChangeLog": ".ticket_change_log",
     "TicketImpact": ".ticket_impact",
     "TicketInfo": ".ticket_info",
     "TicketKnowledgeBaseLinkType": ".ticket_knowledge_base_link_type",
+    "TicketMerge": ".ticket_merge",
+    "TicketNote": ".ticket_note",
     "TicketPredecessorType": ".ticket_predecessor_type",
     "TicketRecordType": ".ticket_record_type",
     "TicketReference": ".ticket_reference",
     "TicketSeverity": ".ticket_severity",
     "TicketSubBillingMethod": ".ticket_sub_billing_method",
+    "TicketSync": ".ticket_sync",
+    "TicketSyncVendorType": ".ticket_sync_vendor_type",
+    "TicketTask": ".ticket_task",
+    "TicketTaskChildScheduleAction": ".ticket_task_child_schedule_action",
+    "TimeEntry": ".time_entry",
+    "TimeEntryAudit": ".time_entry_audit",
+    "TimeEntryAuditSource": ".time_entry_audit_source",
+    "TimeEntryAuditType": ".time_entry_audit_type",
+    "TimeEntryBillableOption": ".time_entry_billable_option",
+    "TimeEntryChargeToType": ".time_entry_charge_to_type",
+    "TimeEntryReference": ".time_entry_reference",
+    "TimeEntryStatus": ".time_entry_status",
+    "TimeRevenueReference": ".time_revenue_reference",
+    "TimeSheetReference": ".time_sheet_reference",
     "TimeZoneSetupReference": ".time_zone_setup_reference",
+    "Token": ".token",
+    "Track": ".track",
+    "TrackAction": ".track_action",
+    "TrackActionNotifyType": ".track_action_notify_type",
     "TrackReference": ".track_reference",
+    "Usage": ".usage",
+    "UserDefinedFieldReference": ".user_defined_field_reference",
+    "UserDefinedFieldValueModel": ".user_defined_field_value_model",
+    "ValidatePortalRequest": ".validate_portal_request",
+    "ValidatePortalResponse": ".validate_portal_response",
+    "ValidationError": ".validation_error",
+    "WarehouseBinReference": ".warehouse_bin_reference",
+    "WarehouseReference": ".warehouse_reference",
+    "WisePayBatchPayment": ".wise_pay_batch_payment",
+    "WisePayFeeInvoice": ".wise_pay_fee_invoice",
+    "WisePayPayment": ".wise_pay_payment",
+    "WonRevenueReference": ".won_revenue_reference",
     "WorkRoleReference": ".work_role_reference",
     "WorkTypeReference": ".work_type_reference",
 }
@@ -314,109 +1258,497 @@ def __dir__() -> list[str]:
 
 
 __all__ = (
+    "ActivityReference",
+    "ActivityStatusReference",
+    "ActivityTypeReference",
+    "Addition",
+    "AdditionAgreementStatus",
+    "AdditionBillCustomer",
+    "AddressFormat",
+    "AddressFormatInfo",
+    "AddressFormatReference",
+    "Agreement",
+    "AgreementAdjustment",
+    "AgreementAgreementStatus",
+    "AgreementApplicationAviablePer",
+    "AgreementApplicationBillingCycle",
+    "AgreementApplicationCycle",
+    "AgreementApplicationLimit",
+    "AgreementApplicationParameters",
+    "AgreementApplicationUnit",
+    "AgreementApplicationUnits",
+    "AgreementBillExpenses",
+    "AgreementBillProducts",
+    "AgreementBillTime",
+    "AgreementEmployeeCompNotExceed",
+    "AgreementEmployeeCompRate",
+    "AgreementInvoicingCycle",
+    "AgreementPeriodType",
+    "AgreementRecurringParameters",
     "AgreementReference",
+    "AgreementRevenueReference",
+    "AgreementSite",
+    "AgreementType",
+    "AgreementTypeApplicationCycle",
+    "AgreementTypeApplicationUnits",
+    "AgreementTypeBillExpenses",
+    "AgreementTypeBillProducts",
+    "AgreementTypeBillTime",
+    "AgreementTypeEmployeeCompNotExceed",
+    "AgreementTypeEmployeeCompRate",
+    "AgreementTypeInfo",
+    "AgreementTypeInfoApplicationUnits",
+    "AgreementTypeInvoicingCycle",
+    "AgreementTypePrefixSuffixOption",
+    "AgreementTypeReference",
+    "AgreementWorkRole",
+    "AgreementWorkRoleExclusion",
+    "AgreementWorkRoleRateType",
+    "AgreementWorkType",
+    "AgreementWorkTypeBillTime",
+    "AgreementWorkTypeExclusion",
+    "AgreementWorkTypeOverageRateType",
+    "AgreementWorkTypeRateType",
+    "ApiRequest",
+    "ApiRequestMiscProperties",
+    "ApiRequestMiscPropertiesAdditionalProperty",
+    "BatchReference",
+    "BillingCycleReference",
     "BillingDeliveryReference",
+    "BillingSetupReference",
+    "BillingStatusReference",
     "BillingTermsReference",
+    "BillingUnitReference",
     "Board",
     "BoardAllSort",
+    "BoardAutoAssignResource",
+    "BoardAutoTemplate",
+    "BoardAutoTemplateBudgetHoursSetting",
+    "BoardAutoTemplateDiscussionSetting",
+    "BoardAutoTemplateDocumentsSetting",
+    "BoardAutoTemplateFinanceInformationSetting",
+    "BoardAutoTemplateInternalAnalysisSetting",
+    "BoardAutoTemplateResolutionSetting",
+    "BoardAutoTemplateResourcesSetting",
+    "BoardAutoTemplateSendNotesAsEmailSetting",
+    "BoardAutoTemplateSummarySetting",
+    "BoardAutoTemplateTasksSetting",
     "BoardBillExpense",
     "BoardBillProduct",
     "BoardBillTime",
+    "BoardCopy",
+    "BoardDefault",
+    "BoardExcludedMember",
+    "BoardInfo",
+    "BoardInfoAllSort",
+    "BoardInfoInternalAnalysisSort",
+    "BoardInfoProblemSort",
+    "BoardInfoResolutionSort",
     "BoardInternalAnalysisSort",
     "BoardItem",
+    "BoardItemAssociation",
+    "BoardNotification",
     "BoardPercentageCalculation",
     "BoardProblemSort",
     "BoardReference",
     "BoardResolutionSort",
+    "BoardSkillMapping",
     "BoardStatus",
     "BoardStatusEscalationStatus",
+    "BoardStatusInfo",
+    "BoardStatusNotification",
     "BoardSubType",
+    "BoardSubTypeInfo",
     "BoardTeam",
+    "BoardTeamInfo",
     "BoardType",
     "BoardTypeCategory",
+    "BoardTypeInfo",
+    "BoardTypeSubTypeItemAssociation",
+    "BulkResult",
+    "BundleRequest",
+    "BundleRequestsCollection",
+    "BundleResult",
+    "BundleResultsCollection",
     "CalendarReference",
     "CallbackEntry",
+    "CampaignReference",
+    "CatalogItemReference",
+    "CertificationReference",
+    "ClearPickerRequest",
+    "ClearPickerRequestType",
+    "Code",
     "CommunicationType",
+    "CommunicationTypeInfo",
     "CommunicationTypeReference",
     "Company",
+    "CompanyCompanyTypeAssociation",
+    "CompanyCompanyTypeAssociationCompanyTypeAssociation",
     "CompanyConfiguration",
+    "CompanyContactTypeAssociation",
+    "CompanyCustomNote",
+    "CompanyGroup",
+    "CompanyInfo",
+    "CompanyManagementSummary",
+    "CompanyManagementSummaryDeviceType",
+    "CompanyMerge",
+    "CompanyMergeAccountNumber",
+    "CompanyMergeActivities",
+    "CompanyMergeBillingAddress",
+    "CompanyMergeBillingContact",
+    "CompanyMergeBillingTerms",
+    "CompanyMergeContacts",
+    "CompanyMergeDateAcquired",
+    "CompanyMergeDocuments",
+    "CompanyMergeFax",
+    "CompanyMergeIdentifier",
+    "CompanyMergeMarket",
+    "CompanyMergeName",
+    "CompanyMergeNotes",
+    "CompanyMergeNumberOfEmployees",
+    "CompanyMergeOpportunities",
+    "CompanyMergePhone",
+    "CompanyMergePrimaryAddress",
+    "CompanyMergePrimaryContact",
+    "CompanyMergeProjects",
+    "CompanyMergeRevenue",
+    "CompanyMergeRevenueYear",
+    "CompanyMergeServices",
+    "CompanyMergeSicCode",
+    "CompanyMergeSites",
+    "CompanyMergeSourceList",
+    "CompanyMergeStatus",
+    "CompanyMergeTaxCode",
+    "CompanyMergeTerritory",
+    "CompanyMergeTimeZone",
+    "CompanyMergeType",
+    "CompanyMergeUserDefinedField1",
+    "CompanyMergeUserDefinedField10",
+    "CompanyMergeUserDefinedField2",
+    "CompanyMergeUserDefinedField3",
+    "CompanyMergeUserDefinedField4",
+    "CompanyMergeUserDefinedField5",
+    "CompanyMergeUserDefinedField6",
+    "CompanyMergeUserDefinedField7",
+    "CompanyMergeUserDefinedField8",
+    "CompanyMergeUserDefinedField9",
+    "CompanyMergeWebsite",
     "CompanyNote",
+    "CompanyNoteType",
+    "CompanyNoteTypeInfo",
+    "CompanyPickerItem",
     "CompanyReference",
     "CompanySite",
+    "CompanySiteInfo",
     "CompanyStatus",
     "CompanyStatusReference",
     "CompanyTeam",
     "CompanyType",
+    "CompanyTypeInfo",
     "CompanyTypeReference",
     "ConfigurationQuestion",
     "ConfigurationQuestionFieldType",
     "ConfigurationReference",
     "ConfigurationStatus",
+    "ConfigurationStatusInfo",
     "ConfigurationStatusReference",
     "ConfigurationType",
+    "ConfigurationTypeCopy",
+    "ConfigurationTypeInfo",
     "ConfigurationTypeQuestion",
     "ConfigurationTypeQuestionEntryType",
     "ConfigurationTypeQuestionFieldType",
+    "ConfigurationTypeQuestionReference",
+    "ConfigurationTypeQuestionValue",
     "ConfigurationTypeReference",
     "Contact",
     "ContactCommunication",
     "ContactCommunicationCommunicationType",
     "ContactCommunicationItem",
     "ContactCommunicationItemCommunicationType",
+    "ContactContactTypeAssociationContactTypeAssociation",
     "ContactDepartment",
+    "ContactDepartmentInfo",
     "ContactDepartmentReference",
     "ContactGender",
+    "ContactGroup",
+    "ContactInfo",
     "ContactNote",
     "ContactPresence",
     "ContactReference",
+    "ContactRelationship",
+    "ContactTrack",
     "ContactType",
+    "ContactTypeInfo",
     "ContactTypeReference",
+    "ConversionTypeReference",
+    "ConvertItem",
+    "ConvertItemRecordType",
+    "ConvertToProject",
+    "ConvertToProjectRecordType",
     "Count",
+    "Country",
+    "CountryCoreEntityCountryCode",
+    "CountryInfo",
     "CountryReference",
     "CurrencyReference",
     "CustomFieldValue",
     "CustomFieldValueEntryMethod",
     "CustomFieldValueType",
+    "DirectionalSyncReference",
     "DocumentReference",
+    "EmailTemplateReference",
+    "EntityType",
+    "EntityTypeInfo",
     "EntityTypeReference",
     "ErrorDetail",
     "ErrorResponse",
+    "ErrorResponseMessage",
+    "ExpenseRevenueReference",
     "FilterValues",
+    "Forecast",
+    "ForecastItem",
+    "ForecastItemForecastType",
+    "ForecastRevenueReference",
+    "GenericIdIdentifierReference",
+    "GenericNameIdDTO",
+    "GetCompanyConfigurationsByIdQuickAccessCountResponse200",
+    "GetFinanceAgreementsByIdQuickAccessCountResponse200",
+    "GLEntry",
+    "GroupReference",
+    "IdCollection",
     "Impact",
+    "InclusiveRevenueReference",
     "Info",
+    "IntegratorLoginReference",
+    "Invoice",
+    "InvoiceApplyToType",
+    "InvoiceCommission",
+    "InvoiceGroupingReference",
+    "InvoicePayment",
+    "InvoiceReference",
+    "InvoiceRouting",
+    "InvoiceTemplateDetailReference",
     "InvoiceTemplateReference",
+    "InvoiceType",
+    "IRestIdentifiedItem",
+    "IvItemReference",
+    "KBCategoryReference",
     "KnowledgeBaseArticle",
+    "KnowledgeBaseCategory",
+    "KnowledgeBaseSettings",
+    "KnowledgeBaseSubCategory",
+    "LdapConfigurationReference",
     "LicenseBit",
+    "LostRevenueReference",
+    "M365Contact",
+    "M365ContactSyncProperty",
+    "ManagedDeviceAccount",
+    "ManagedDevicesIntegration",
+    "ManagedDevicesIntegrationCrossReference",
+    "ManagedDevicesIntegrationDefaultBillingLevel",
+    "ManagedDevicesIntegrationInfo",
+    "ManagedDevicesIntegrationLogin",
+    "ManagedDevicesIntegrationLoginBy",
+    "ManagedDevicesIntegrationNotification",
+    "ManagedDevicesIntegrationNotificationLogType",
+    "ManagedDevicesIntegrationReference",
     "ManagedInformation",
+    "Management",
+    "ManagementBackup",
+    "ManagementBackupBillingLevel",
+    "ManagementItSolution",
+    "ManagementItSolutionAgreementInterfaceParameter",
+    "ManagementItSolutionManagementItSolutionType",
+    "ManagementLogDocumentInfo",
+    "ManagementReportNotification",
+    "ManagementReportSetup",
+    "ManagementSolutionReference",
     "ManufacturerReference",
+    "MarketDescription",
+    "MarketDescriptionInfo",
     "MarketDescriptionReference",
+    "Member",
+    "MemberAccrual",
+    "MemberAccrualAccrualType",
+    "MemberAgreementInvoicingDisplayOptions",
+    "MemberAuthenticationServiceType",
+    "MemberCertification",
+    "MemberCompanyActivityTabFormat",
+    "MemberDeactivation",
+    "MemberDeactivationCompanyTeam",
+    "MemberDeactivationItem",
+    "MemberDeactivationStatusWorkflow",
+    "MemberDefaultEmail",
+    "MemberDefaultPhone",
+    "MemberDelegation",
+    "MemberDelegationDelegationType",
+    "MemberForCalSync",
+    "MemberGlobalSearchDefaultSort",
+    "MemberGlobalSearchDefaultTicketFilter",
+    "MemberInvoiceScreenDefaultTabFormat",
+    "MemberInvoiceTimeTabFormat",
+    "MemberInvoicingDisplayOptions",
+    "MemberLicenseClass",
+    "MemberLinkSsoUser",
+    "MemberNotificationSetting",
+    "MemberNotificationSettingNotificationTrigger",
+    "MemberNotificationSettingNotificationType",
+    "MemberOffice365",
+    "MemberPersona",
+    "MemberPhoneIntegrationType",
     "MemberReference",
+    "MemberSkill",
+    "MemberSkillSkillLevel",
+    "MemberSsoSettingsReference",
+    "MemberSsoToken",
+    "MemberType",
+    "MemberTypeInfo",
+    "MemberTypeReference",
     "NoteTypeReference",
+    "NotificationRecipientReference",
+    "OpenRevenueReference",
+    "Opportunity",
+    "OpportunityContact",
+    "OpportunityNote",
+    "OpportunityPriorityReference",
+    "OpportunityProbabilityReference",
+    "OpportunityRating",
+    "OpportunityRatingInfo",
+    "OpportunityRatingReference",
     "OpportunityReference",
+    "OpportunitySalesRoleReference",
+    "OpportunityStageReference",
+    "OpportunityStatus",
+    "OpportunityStatusInfo",
+    "OpportunityStatusReference",
+    "OpportunityToAgreementConversion",
+    "OpportunityToProjectConversion",
+    "OpportunityToSalesOrderConversion",
+    "OpportunityToServiceTicketConversion",
+    "OpportunityType",
+    "OpportunityTypeInfo",
+    "OpportunityTypeReference",
+    "Order",
+    "OrderStatusReference",
+    "Other1RevenueReference",
+    "Other2RevenueReference",
+    "OwnerLevelReference",
+    "OwnershipType",
+    "OwnershipTypeInfo",
     "OwnershipTypeReference",
+    "PageValues",
     "PatchOperation",
+    "PhaseStatusReference",
+    "PortalConfiguration",
+    "PortalConfigurationInvoiceSetup",
+    "PortalConfigurationLanguage",
+    "PortalConfigurationOpportunitySetup",
+    "PortalConfigurationPasswordEmailSetup",
+    "PortalConfigurationPaymentProcessor",
+    "PortalConfigurationPaymentProcessorReference",
+    "PortalConfigurationProjectSetup",
+    "PortalConfigurationProjectSetupOnlyDisplay",
+    "PortalConfigurationReference",
+    "PortalConfigurationServiceSetup",
+    "PortalConfigurationServiceSetupDisplayClosedTicketsOption",
+    "PortalSecurity",
+    "PortalSecurityLevel",
+    "PortalSecuritySetting",
     "PricingScheduleReference",
     "Priority",
     "PriorityColor",
+    "PriorityInfo",
     "PriorityLevel",
     "PriorityReference",
+    "ProductReference",
+    "ProductRevenueReference",
+    "Project",
+    "ProjectBillExpenses",
+    "ProjectBillingMethod",
+    "ProjectBillingRateType",
+    "ProjectBillProducts",
+    "ProjectBillTime",
+    "ProjectBoardReference",
+    "ProjectBudgetAnalysis",
+    "ProjectContact",
+    "ProjectNote",
+    "ProjectPhase",
+    "ProjectPhaseBillExpenses",
+    "ProjectPhaseBillingMethod",
+    "ProjectPhaseBillProducts",
+    "ProjectPhaseBillTime",
+    "ProjectPhaseReference",
+    "ProjectReference",
+    "ProjectRoleReference",
+    "ProjectStatusReference",
+    "ProjectTeamMember",
+    "ProjectTemplate",
+    "ProjectTicket",
+    "ProjectTicketBillExpenses",
+    "ProjectTicketBillProducts",
+    "ProjectTicketBillTime",
+    "ProjectTicketKnowledgeBaseLinkType",
+    "ProjectTicketNote",
+    "ProjectTicketNoteNoteType",
+    "ProjectTicketPredecessorType",
+    "ProjectTicketSubBillingMethod",
+    "ProjectTypeReference",
+    "ProjectWorkplan",
+    "ProjectWorkplanProjectPhase",
     "RecordInfo",
     "RelationshipReference",
+    "ReminderReference",
+    "ReportCardReference",
+    "RequestPasswordRequest",
+    "ResultInfo",
+    "SalesConversion",
+    "SalesOrderReference",
+    "SalesTeamReference",
+    "ScheduleDetail",
+    "ScheduleEntry",
     "ScheduleEntryReference",
+    "ScheduleSpanReference",
+    "ScheduleStatusReference",
+    "ScheduleTypeReference",
+    "SchedulingMemberInfo",
+    "SecurityRoleReference",
     "ServiceCodeReference",
+    "ServiceEmailTemplate",
     "ServiceEmailTemplateReference",
+    "ServiceEmailTemplateType",
     "ServiceItemReference",
     "ServiceLocation",
+    "ServiceLocationInfo",
     "ServiceLocationReference",
     "ServiceLocationWhere",
     "ServiceNote",
+    "ServiceRevenueReference",
+    "ServiceSignoff",
+    "ServiceSignoffCustomField",
+    "ServiceSignoffInfo",
     "ServiceSignoffReference",
+    "ServiceSignoffTask",
     "ServiceSourceReference",
     "ServiceStatusReference",
     "ServiceSubTypeReference",
+    "ServiceSurvey",
+    "ServiceSurveyQuestion",
+    "ServiceSurveyQuestionOption",
+    "ServiceSurveyQuestionType",
+    "ServiceSurveyReference",
     "ServiceTask",
     "ServiceTaskChildScheduleAction",
+    "ServiceTeam",
     "ServiceTeamReference",
+    "ServiceTemplate",
+    "ServiceTemplateBillingMethod",
+    "ServiceTemplateImpact",
+    "ServiceTemplateInfo",
+    "ServiceTemplateReference",
+    "ServiceTemplateSeverity",
+    "ServiceTicketLink",
+    "ServiceTicketLinkInfo",
     "ServiceTicketNote",
     "ServiceTicketNoteNoteType",
     "ServiceTypeReference",
@@ -427,29 +1759,79 @@ __all__ = (
     "SkillReference",
     "SLA",
     "SLABasedOn",
+    "SLAInfo",
+    "SLAPriority",
     "SLAReference",
     "Source",
+    "SourceInfo",
+    "State",
+    "StateInfo",
     "StateReference",
     "StatusIndicatorReference",
+    "StructureReference",
+    "SuccessResponse",
+    "SurveyOption",
+    "SurveyResult",
+    "SurveyResultDetail",
     "SystemDepartmentReference",
     "SystemLocationReference",
     "TaxCodeReference",
+    "Team",
+    "TeamMember",
+    "TeamRole",
+    "TeamRoleInfo",
     "TeamRoleReference",
+    "TeamType",
+    "TemplateGeneratedCountsModel",
     "Ticket",
     "TicketBillExpenses",
     "TicketBillingMethod",
     "TicketBillProducts",
     "TicketBillTime",
+    "TicketBundle",
+    "TicketChangeLog",
     "TicketImpact",
     "TicketInfo",
     "TicketKnowledgeBaseLinkType",
+    "TicketMerge",
+    "TicketNote",
     "TicketPredecessorType",
     "TicketRecordType",
     "TicketReference",
     "TicketSeverity",
     "TicketSubBillingMethod",
+    "TicketSync",
+    "TicketSyncVendorType",
+    "TicketTask",
+    "TicketTaskChildScheduleAction",
+    "TimeEntry",
+    "TimeEntryAudit",
+    "TimeEntryAuditSource",
+    "TimeEntryAuditType",
+    "TimeEntryBillableOption",
+    "TimeEntryChargeToType",
+    "TimeEntryReference",
+    "TimeEntryStatus",
+    "TimeRevenueReference",
+    "TimeSheetReference",
     "TimeZoneSetupReference",
+    "Token",
+    "Track",
+    "TrackAction",
+    "TrackActionNotifyType",
     "TrackReference",
+    "Usage",
+    "UserDefinedFieldReference",
+    "UserDefinedFieldValueModel",
+    "ValidatePortalRequest",
+    "ValidatePortalResponse",
+    "ValidationError",
+    "WarehouseBinReference",
+    "WarehouseReference",
+    "WisePayBatchPayment",
+    "WisePayFeeInvoice",
+    "WisePayPayment",
+    "WonRevenueReference",
     "WorkRoleReference",
     "WorkTypeReference",
 )
