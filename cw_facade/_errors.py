@@ -23,6 +23,7 @@ Hierarchy::
     │   └── ConnectWiseResponseError       a success status whose body is not the JSON promised
     ├── ConnectWiseConnectionError         no usable answer: refused, reset, DNS, TLS, ...
     │   └── ConnectWiseTimeoutError        the timeout fired
+    ├── ConnectWiseClosedError             a call on a closed client (also a RuntimeError)
     └── ConnectWiseLimitError              a safety limit was hit; ``.limit``, ``.option``
         ├── ConnectWiseResponseTooLargeError   body over ``max_response_bytes``
         ├── ConnectWiseJSONDepthError          JSON nested deeper than ``max_json_depth``
