@@ -208,13 +208,13 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             message = "Chunked request bodies are not supported; send a Content-Length."
             return app.answer(411, {"code": "LengthRequired", "message": message}, [])
-        if length > limits.max_body_bytes:
-            message = f"The request body is larger than {limits.max_body_bytes} bytes."
-            return app.answer(413, {"code": "RequestTooLarge", "message": message}, [])
         headers = {k.lower(): v for k, v in self.headers.items()}
         refused = app.refusal(self.command, self.path.partition("?")[0], headers)
         if refused is not None:
             return refused
+        if length > limits.max_body_bytes:
+            message = f"The request body is larger than {limits.max_body_bytes} bytes."
+            return app.answer(413, {"code": "RequestTooLarge", "message": message}, [])
         if app.is_api(self.path):
             wait = backend.throttle(headers.get("authorization", ""))
             if wait is not None:
@@ -224,7 +224,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def _refuse(self, response: Response) -> None:
         """Answer without reading the body; the connection closes when a body was announced."""
-        if self.headers.get("Content-Length", "0").strip() not in ("", "0"):
+        announced = self.headers.get("Content-Length", "0").strip() not in ("", "0")
+        if announced or "Transfer-Encoding" in self.headers:
             self.close_connection = True
             response.headers.append(("Connection", "close"))
         request = Request(

@@ -15,10 +15,12 @@ stays cheap.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +95,7 @@ class Description:
             for method in HTTP_METHODS
             if isinstance(item.get(method), dict)
         ]
-        return tuple(sorted(found, key=lambda r: (r.template.count("{"), r.template)))
+        return tuple(sorted(_canonical(found), key=lambda r: (r.template.count("{"), r.template)))
 
     @functools.cached_property
     def router(self) -> Router:
@@ -203,6 +205,23 @@ def ref_name(schema: dict[str, Any]) -> str | None:
         if isinstance(ref, str):
             return ref[len(SCHEMA_PREFIX) :]
     return None
+
+
+def _canonical(found: list[Route]) -> list[Route]:
+    """One spelling per collection: ConnectWise ships case variants (``/system/AllowedFileTypes``
+    and ``/system/allowedfiletypes``); the spelling most routes use wins (ties: sorted first)."""
+    uses: dict[str, Counter[str]] = {}
+    for route in found:
+        uses.setdefault(route.collection.lower(), Counter())[route.collection] += 1
+    chosen = {
+        key: min(counts, key=lambda name: (-counts[name], name)) for key, counts in uses.items()
+    }
+    return [
+        r
+        if chosen[r.collection.lower()] == r.collection
+        else dataclasses.replace(r, collection=chosen[r.collection.lower()])
+        for r in found
+    ]
 
 
 def _schema_candidates(route: Route) -> list[tuple[str | None, int]]:

@@ -25,6 +25,7 @@ PARENTS_FILLED = 2
 SYNTH_INSTANT = "2024-07-01T09:00:00Z"
 SYNTH_DATE = "2024-07-01"
 MAX_DEPTH = 3
+TRUE_FLAGS = ("success",)  # booleans made true (an action's ``SuccessResponse``)
 _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -67,7 +68,7 @@ class Synthesizer:
         if kind == "number":
             return float(index)
         if kind == "boolean":
-            return False
+            return prop in TRUE_FLAGS
         if kind == "array":
             return []
         props = resolved.get("properties")
