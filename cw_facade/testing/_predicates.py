@@ -2,7 +2,8 @@
 
 ``matches`` from :mod:`cw_facade.conditions` defines the semantics; this module only makes the
 common large shapes cheap: an ``OR`` of equalities on one field (``id=1 or id=2 or ...``) and
-``in (...)`` lists become one set look-up per record. Everything else evaluates through
+``in (...)`` lists become one set look-up per record, and an ``OR`` of ``contains`` on one field
+one field look-up per record. Everything else evaluates through
 ``matches``, term by term. :func:`bounded` stops a scan that runs past its time budget.
 """
 
@@ -67,15 +68,35 @@ def _set_values(comparison: Comparison) -> list[Any] | None:
 
 def _any_of(operands: Iterable[Expr]) -> Predicate:
     by_path: dict[str, list[Any]] = {}
+    texts: dict[str, list[str]] = {}
     others: list[Predicate] = []
     for operand in operands:
         values = _set_values(operand) if isinstance(operand, Comparison) else None
         if values is not None and isinstance(operand, Comparison):
             by_path.setdefault(operand.path, []).extend(values)
+        elif isinstance(operand, Comparison) and operand.op is Operator.CONTAINS:
+            texts.setdefault(operand.path, []).append(str(operand.value))
         else:
             others.append(compile_expr(operand))
-    tests = [_membership(path, values) for path, values in by_path.items()] + others
+    tests = [_membership(path, values) for path, values in by_path.items()]
+    tests += [_contains_any(path, parts) for path, parts in texts.items()]
+    tests += others
     return lambda record: any(test(record) for test in tests)
+
+
+def _contains_any(path: str, parts: list[str]) -> Predicate:
+    """``path contains "a" or path contains "b" ...``, one field look-up per record."""
+    wanted = [part.casefold() for part in parts]
+
+    def test(record: dict[str, Any]) -> bool:
+        for actual in resolve(record, path):
+            if isinstance(actual, str):
+                text = actual.casefold()
+                if any(part in text for part in wanted):
+                    return True
+        return False
+
+    return test
 
 
 def _membership(path: str, values: list[Any]) -> Predicate:

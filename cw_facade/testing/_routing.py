@@ -37,6 +37,7 @@ BUNDLES = "/system/bundles"
 # Projections with a name of their own: path (normalised) → the collection they show.
 ALIASES = {"/service/tickets/{parentId}/allNotes": "/service/tickets/{parentId}/notes"}
 _PIECES = re.compile(r"\{[^{}/]*\}|[^{}]+")
+_NAMES = re.compile(r"\{(\w*)\}")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,9 @@ def _pieces(template: str) -> list[str]:
     """Path pieces with placeholders split out of mixed segments (``types{id}``)."""
     pieces: list[str] = []
     for segment in (s for s in template.split("/") if s):
+        if "{" not in segment:
+            pieces.append(segment)
+            continue
         for piece in _PIECES.findall(segment):
             if not (piece.startswith("{") and pieces and pieces[-1] == piece):
                 pieces.append(piece)
@@ -105,7 +109,7 @@ def _pieces(template: str) -> list[str]:
 
 
 def _is_placeholder(piece: str) -> bool:
-    return piece.startswith("{") and piece.endswith("}")
+    return piece[:1] == "{" and piece[-1:] == "}"
 
 
 def _content_schema(node: Any) -> dict[str, Any] | None:
@@ -138,12 +142,14 @@ def _status(op: dict[str, Any]) -> int:
 
 
 def _int_params(template: str, op: dict[str, Any], item: dict[str, Any]) -> frozenset[str]:
+    if "{" not in template:
+        return frozenset()
     declared: dict[str, bool] = {}
     for param in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
         if isinstance(param, dict) and param.get("in") == "path":
             kind = (param.get("schema") or {}).get("type")
             declared[str(param.get("name"))] = kind in ("integer", "number")
-    names = re.findall(r"\{(\w*)\}", template)
+    names = _NAMES.findall(template)
     return frozenset(n for n in names if declared.get(n, n.lower() in INT_NAMES))
 
 

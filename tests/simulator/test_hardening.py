@@ -311,3 +311,20 @@ def test_connection_survives_refusals_without_bodies(sim: ManageSimulator) -> No
         statuses = [anonymous.get("service/tickets").status_code for _ in range(3)]
     assert statuses == [401, 401, 401]
     assert sim.connections_accepted >= 1
+
+
+def test_or_of_contains_matches_each_term(api: httpx.Client) -> None:
+    words = ["vpn", "PRINTER", "nothing-like-this"]
+    params = {"pageSize": 1000}
+    joined = " or ".join(f'summary contains "{w}"' for w in words)
+    found = {
+        t["id"] for t in api.get("service/tickets", params=params | {"conditions": joined}).json()
+    }
+    each: set[int] = set()
+    for word in words:
+        single = api.get(
+            "service/tickets", params=params | {"conditions": f'summary contains "{word}"'}
+        )
+        each |= {t["id"] for t in single.json()}
+    assert found == each
+    assert found
