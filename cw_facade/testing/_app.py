@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from cw_facade.testing._bundles import BUNDLE_ROUTE, run_bundle
+from cw_facade.testing._bundles import BUNDLE_ROUTES, run_bundle
 from cw_facade.testing._callbacks import CallbackDispatcher
-from cw_facade.testing._crud import Call, Crud, Result, dump
+from cw_facade.testing._crud import Call, Crud, NoBody, Result, dump
 from cw_facade.testing._errors import ApiError, bad_request
 from cw_facade.testing._limits import Limits
 from cw_facade.testing._records import Writer
@@ -156,8 +156,8 @@ class App:
             ("x-server-name", SERVER_NAME),
             *result.headers,
         ]
-        if result.status == 204:
-            return Response(204, b"", headers)
+        if result.status == 204 or isinstance(result.payload, NoBody):
+            return Response(result.status, b"", headers)
         return Response(
             result.status, dump(result.payload), [("Content-Type", CONTENT_TYPE), *headers]
         )
@@ -207,8 +207,9 @@ class App:
 
     def _route(self, request: Request, sub: str) -> Result:
         route, ids, known = self.spec.match(request.method, sub)
-        if route is None and sub.lower() == BUNDLE_ROUTE.template and request.method == "POST":
-            route, ids = BUNDLE_ROUTE, {}
+        fallback = BUNDLE_ROUTES.get(sub.lower()) if request.method == "POST" else None
+        if route is None and fallback is not None:
+            route, ids = fallback, {}  # served even where the description lacks them
         if route is None:
             if known:
                 raise ApiError(405, "MethodNotAllowed", f"{request.method} is not allowed on {sub}")

@@ -16,6 +16,8 @@ Result per request, in request order: ``{"sequenceNumber", "resourceType", "vers
 "success", "statusCode", "entities", "count"}`` plus ``"error": {"code", "message", "errors"}``
 when it failed; ``count`` is the number of entities returned. The bundle itself answers 200
 unless its body is malformed (400) or holds more than ``Limits.max_bundle_requests`` requests.
+``POST /system/bundles/count`` runs the lists as counts: ``count`` is the number of matching
+records and ``entities`` is empty.
 """
 
 from __future__ import annotations
@@ -28,16 +30,22 @@ from cw_facade.testing._errors import ApiError, bad_request
 from cw_facade.testing._routing import Route
 
 API_VERSION = "2025.8"
-BUNDLE_ROUTE = Route(
-    method="POST",
-    template="/system/bundles",
-    operation_id="postSystemBundles",
-    kind="bundle",
-    collection="/system/bundles",
-    schema="BundleResultsCollection",
-    request_schema="BundleRequestsCollection",
-    status=200,
-)
+BUNDLE_ROUTES = {
+    template: Route(
+        method="POST",
+        template=template,
+        operation_id=name,
+        kind="bundle",
+        collection="/system/bundles",
+        schema="BundleResultsCollection",
+        request_schema="BundleRequestsCollection",
+        status=200,
+    )
+    for template, name in (
+        ("/system/bundles", "postSystemBundles"),
+        ("/system/bundles/count", "postSystemBundlesCount"),
+    )
+}
 # resourceType (lower case, letters only) → collection template.
 RESOURCE_TYPES = {
     "ticket": "/service/tickets",
@@ -80,7 +88,8 @@ _KIND_STATUS = {"POST": 201, "DELETE": 204}
 def run_bundle(crud: Crud, call: Call) -> Result:
     """Run every bundled request against ``crud``; one result each, in order."""
     requests = _requests(call.body, crud.limits.max_bundle_requests)
-    results = [_run_one(crud, call, request) for request in requests]
+    counting = call.route.template.rstrip("/").lower().endswith("/count")
+    results = [_run_one(crud, call, request, counting) for request in requests]
     return Result(200, {"results": results})
 
 
@@ -97,7 +106,9 @@ def _requests(body: Any, limit: int) -> list[dict[str, Any]]:
     return [_lower(r) if isinstance(r, dict) else {"invalid": r} for r in requests]
 
 
-def _run_one(crud: Crud, call: Call, request: dict[str, Any]) -> dict[str, Any]:
+def _run_one(
+    crud: Crud, call: Call, request: dict[str, Any], counting: bool = False
+) -> dict[str, Any]:
     api = _lower(request.get("apirequest"))
     result: dict[str, Any] = {
         "sequenceNumber": request.get("sequencenumber"),
@@ -107,7 +118,7 @@ def _run_one(crud: Crud, call: Call, request: dict[str, Any]) -> dict[str, Any]:
     try:
         if "invalid" in request:
             raise bad_request("Each bundled request must be an object.")
-        outcome = _execute(crud, call, request, api)
+        outcome = _execute(crud, call, request, api, counting)
     except ApiError as exc:
         error = exc.body()
         error.setdefault("errors", [])
@@ -116,12 +127,15 @@ def _run_one(crud: Crud, call: Call, request: dict[str, Any]) -> dict[str, Any]:
     entities = outcome.payload if isinstance(outcome.payload, list) else []
     if isinstance(outcome.payload, dict):
         entities = [outcome.payload]
+    count = len(entities)
+    if counting and isinstance(outcome.payload, dict) and set(outcome.payload) == {"count"}:
+        entities, count = [], int(outcome.payload["count"])
     return {
         **result,
         "success": True,
         "statusCode": outcome.status,
         "entities": entities,
-        "count": len(entities),
+        "count": count,
     }
 
 
@@ -168,7 +182,9 @@ def _path(collection: str, api: dict[str, Any]) -> str:
     return path
 
 
-def _execute(crud: Crud, call: Call, request: dict[str, Any], api: dict[str, Any]) -> Result:
+def _execute(
+    crud: Crud, call: Call, request: dict[str, Any], api: dict[str, Any], counting: bool
+) -> Result:
     collection = _collection(request.get("resourcetype"))
     method = _method(request, api)
     path = _path(collection, api)
@@ -177,6 +193,8 @@ def _execute(crud: Crud, call: Call, request: dict[str, Any], api: dict[str, Any
         if record_id is None:
             raise bad_request(f"A bundled {method} needs an id.")
         path = f"{path}/{record_id}"
+    elif counting and method == "GET":
+        path = f"{path}/count"
     route, ids, _ = crud.spec.match(method, path)
     if route is None:
         raise ApiError(404, "NotFound", f"{method} {path} is not served.")

@@ -54,6 +54,13 @@ SYSTEM_INFO = {
 IDENTIFIER_FIELDS = ("identifier", "name")
 
 
+class NoBody:
+    """The payload of an answer without a body (a declared status with no schema)."""
+
+
+NO_BODY = NoBody()
+
+
 @dataclass
 class Call:
     """What a handler needs from the request."""
@@ -153,18 +160,22 @@ class Crud:
         """
         with self.store.lock:
             record = self._acted_on(call)
-        if call.route.status == 204 or call.route.response is None:
-            return Result(call.route.status if call.route.status != 200 else 204, None)
+        if call.route.status == 204:
+            return Result(204, None)
         return Result(call.route.status, self._made(call, record))
 
     def _made(self, call: Call, record: Record | None) -> Any:
+        """The answer of an action or singleton: the record, or a value of the response schema."""
         route = call.route
+        if route.response is None:
+            return NO_BODY
         if record is not None and route.schema == self.stored(route.collection):
             value: Any = self._present(call, record)
-        elif route.schema:
-            value = self.synth.record(route.schema, 1)
         else:
-            value = {}
+            item = route.response.get("items", {}) if route.is_array else route.response
+            value = self.synth.value(item, "value", 1, 0)
+            if value is None:
+                value = {}
         if route.is_array and not isinstance(value, list):
             return [value]
         return value
@@ -193,10 +204,14 @@ class Crud:
         return chosen, len(chosen)
 
     def _present(self, call: Call, record: Record) -> Any:
+        """A record as the route declares it: through its schema when that is another one."""
         schema = call.route.schema
         stored = self.stored(call.route.collection)
-        if schema and (call.route.view or (stored and schema != stored)):
+        if schema and (call.route.view or schema != stored):
             record = tickets.view(schema, record, self.writer)
+        props = self.spec.properties(schema or stored or "")
+        if props and "id" not in props:
+            record = {k: v for k, v in record.items() if k != "id"}
         wanted = call.params.get("fields", "").strip()
         return project(record, fields_tree(wanted)) if wanted else record
 
@@ -212,6 +227,11 @@ class Crud:
             return None
         parent = call.ids.get("parentId")
         owner = self.store.collection(template)
+        if isinstance(parent, str):
+            named = _by_identifier(owner, parent, None)
+            parent = None if named is None else named["id"]
+        if self.stored(template) is None and isinstance(parent, int):
+            return parent  # the description has no records there to check against
         if not isinstance(parent, int) or owner.records.get(parent) is None:
             raise not_found(label(template, self.stored(template)), _shown(parent))
         grandparent = call.ids.get("grandparentId")
@@ -238,9 +258,9 @@ class Crud:
         """POST: validate, assign the next id, store, notify → 201."""
         with self.store.lock:
             if call.route.is_array and isinstance(call.body, list):
-                created = [self._create_one(call, item) for item in call.body]
+                created = [self._present(call, self._create_one(call, b)) for b in call.body]
                 return Result(201, created)
-            record = self._create_one(call, call.body)
+            record = self._present(call, self._create_one(call, call.body))
             return Result(201, [record] if call.route.is_array else record)
 
     def _create_one(self, call: Call, body: Any) -> Record:
@@ -300,7 +320,8 @@ class Crud:
             )
         self._collection(call).put(record["id"], record, parent)
         self._notify(call.route.collection, "updated", record)
-        return Result(200, [record] if call.route.is_array else record)
+        shown = self._present(call, record)
+        return Result(200, [shown] if call.route.is_array else shown)
 
     def delete(self, call: Call) -> Result:
         """DELETE: remove the record and its children → 204."""

@@ -136,12 +136,16 @@ class Writer:
         if record is None:
             return None
         reference: Record = {"id": record["id"]}
-        for key in self.spec.properties(schema):
+        for key, key_schema in self.spec.properties(schema).items():
             if key in ("id", "_info"):
                 continue
             source = REFERENCE_ALIASES.get(key, key)
             found = record.get(source, record_name(record) if key == "name" else None)
-            if found is not None:
+            if isinstance(found, dict) and not isinstance(
+                self.spec.resolve(key_schema).get("properties"), dict
+            ):
+                found = record_name(found)  # ``type`` as a name where the record has a reference
+            if found is not None and not validate(found, key_schema, spec=self.spec):
                 reference[key] = found
         if "_info" in self.spec.properties(schema):
             reference["_info"] = {href_key(prop): self.href(target, record["id"])}

@@ -11,7 +11,7 @@ shapes its API (no per-resource table):
 ``GET …`` (object response)    ``singleton`` (``/system/info``, ``…/default``, ``…/image``)
 ``POST …`` → 201               ``create``
 ``PUT``/``PATCH``/``DELETE …/{id}``  ``replace``/``patch``/``delete``
-``POST /system/bundles``       ``bundle``
+``POST /system/bundles[/count]``  ``bundle``
 anything else                  ``action`` (``…/{id}/merge``, ``…/copy``, bulk writes)
 =============================  ===========================================================
 
@@ -34,6 +34,7 @@ PARENT_ROLES = ("parentId", "grandparentId", "greatGrandparentId")
 INT_NAMES = ("id", "parentid", "grandparentid", "greatgrandparentid")
 MAX_ID_DIGITS = 18
 BUNDLES = "/system/bundles"
+SCALAR_TYPES = ("integer", "number", "string", "boolean")
 # Projections with a name of their own: path (normalised) → the collection they show.
 ALIASES = {"/service/tickets/{parentId}/allNotes": "/service/tickets/{parentId}/notes"}
 _PIECES = re.compile(r"\{[^{}/]*\}|[^{}]+")
@@ -193,13 +194,20 @@ def build_route(template: str, method: str, op: dict[str, Any], item: dict[str, 
     status = _status(op)
     response = _content_schema((op.get("responses") or {}).get(str(status))) or None
     is_array = bool(response and response.get("type") == "array")
+    int_params = _int_params(template, op, item)
     pieces = _pieces(template)
     view = len(pieces) > 2 and any(p.lower() == "info" for p in pieces)
     core = [p for p in pieces if not (view and p.lower() == "info")]
-    if template.rstrip("/").lower() == BUNDLES and method == "post":
+    while len(core) > 1 and _is_placeholder(core[-1]) and _is_placeholder(core[-2]):
+        if core[-1][1:-1] in int_params:
+            break
+        core = core[:-1]  # ``/schedule/entries/{id}/{notifyResource}``: a flag, not an id
+    if template.rstrip("/").lower().startswith(BUNDLES) and method == "post":
         kind, strip = "bundle", 0
     else:
         kind, strip = _kind(method, core, status, is_array)
+    if kind == "create" and (response or {}).get("type") in SCALAR_TYPES:
+        kind = "action"  # answers a number or a text, not a created record
     kept = core[: len(core) - strip] if strip else core
     record_id: str | None = core[-1][1:-1] if strip and _is_placeholder(core[-1]) else None
     if kind in ("action", "singleton"):
@@ -225,7 +233,7 @@ def build_route(template: str, method: str, op: dict[str, Any], item: dict[str, 
         is_array=is_array,
         response=response,
         roles=tuple(sorted(roles.items())),
-        int_params=_int_params(template, op, item),
+        int_params=int_params,
     )
 
 

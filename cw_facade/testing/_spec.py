@@ -227,7 +227,8 @@ def _canonical(found: list[Route]) -> list[Route]:
 def _schema_candidates(route: Route) -> list[tuple[str | None, int]]:
     """Schemas a route tells about its collection's records, best (lowest level) first."""
     if route.view:
-        return []
+        # A collection only seen through a projection still gets that schema (filled from it).
+        return [(route.schema, 5)] if route.kind in ("get", "list") else []
     if route.kind == "get":
         return [(route.schema, 0)]
     if route.kind == "list":

@@ -152,6 +152,8 @@ class Filler:
         owner = parent_template(template)
         if owner is None:
             return [None]
+        if self.spec.stored_schema(owner) is None:  # parents the description never lists
+            return list(range(1, PARENTS_FILLED + 1))
         ids = list(self.writer.store.collection(owner).records)[:PARENTS_FILLED]
         return list(ids) if ids else None
 

@@ -94,6 +94,8 @@ def prepare_note(writer: Writer, fields: Record, ticket_id: int) -> None:
 def view(schema: str, record: Record, writer: Writer) -> Record:
     """Present a stored record as a view schema (``TicketInfo``, ``ServiceTicketNote``)."""
     props = writer.spec.properties(schema)
+    if not props:
+        return record
     shown = {k: v for k, v in record.items() if k in props}
     if schema == "ServiceTicketNote":
         ticket = writer.store.get(TICKETS, record.get("ticketId") or 0) or {}

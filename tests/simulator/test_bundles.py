@@ -183,11 +183,25 @@ def test_bundle_size_is_a_limit() -> None:
         assert len(_bundle(api, *too_many[:2])) == 2
 
 
-def test_time_entries_where_the_description_serves_them(tmp_path: Path, api: httpx.Client) -> None:
-    missing = _bundle(api, _req(1, "timeEntry", id=1))[0]
-    assert (missing["statusCode"], missing["error"]["code"]) == (404, "NotFound")
+def test_time_entries_where_the_description_serves_them(tmp_path: Path) -> None:
     with ManageSimulator(description=minidoc.write(tmp_path)) as sim, client_for(sim) as client:
-        result = _bundle(client, _req(1, "timeentry", filters={"conditions": "chargeToId=4"}))[0]
+        result, missing = _bundle(
+            client,
+            _req(1, "timeentry", filters={"conditions": "chargeToId=4"}),
+            _req(2, "contact", id=1),
+        )
     assert [(e["chargeToType"], e["chargeToId"]) for e in result["entities"]] == [
         ("ServiceTicket", 4)
     ]
+    assert (missing["statusCode"], missing["error"]["code"]) == (404, "NotFound")
+    assert missing["error"]["message"] == "GET /company/contacts/1 is not served."
+
+
+def test_bundle_count_counts(api: httpx.Client) -> None:
+    response = api.post(
+        "system/bundles/count",
+        json={"requests": [_req(1, "ticket", filters={"conditions": "company/id=250"})]},
+    )
+    result = response.json()["results"][0]
+    expected = api.get("service/tickets/count", params={"conditions": "company/id=250"}).json()
+    assert (result["count"], result["entities"]) == (expected["count"], [])

@@ -160,6 +160,10 @@ def test_operation(
             _gone(api, route, path)
         return
     payload = response.json()
-    assert validate(payload, schema, strict=True) == []
+    if route.kind == "count":
+        assert set(payload) == {"count"}  # whatever the document declares (ConnectWise quirk)
+        return
+    # Bundled entities are whole records; the description only lists their ``id``.
+    assert validate(payload, schema, strict=route.kind != "bundle") == []
     if schema.get("type") == "array":
         assert payload, f"{template} listed nothing: seed it"
