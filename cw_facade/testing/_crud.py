@@ -7,6 +7,7 @@ the lock for the whole change.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from cw_facade.testing._listing import (
     int_param,
     navigable,
     order,
+    page_size,
     project,
 )
 from cw_facade.testing._predicates import bounded
@@ -106,12 +108,17 @@ class Crud:
     def list(self, call: Call) -> Result:
         """A page of a collection, filtered and ordered, with ``Link`` header."""
         forward = call.headers.get("pagination-type", "").lower() == FORWARD_ONLY
+        test = build_filter(self.query, call.params, self.stored(call.route.collection))
+        unfiltered_forward = forward and test is None
         with self.store.lock:
             parent = self._parent(call)
             collection = self._collection(call)
             if forward:
                 after = int_param(call.params, "pageId") or 0
-                snapshot = list(collection.after(after, parent))
+                following = collection.after(after, parent)
+                # Unfiltered: one page (and one record to know a next page exists) is enough.
+                wanted = page_size(call.params) + 1 if unfiltered_forward else None
+                snapshot = list(itertools.islice(following, wanted))
             else:
                 snapshot = list(collection.iterate(parent))
         if forward:
