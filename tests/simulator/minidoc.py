@@ -102,6 +102,36 @@ SCHEMAS: dict[str, Any] = {
             "_info": INFO,
         },
     },
+    "Member": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "identifier": {"type": "string"},
+            "firstName": {"type": "string"},
+            "lastName": {"type": "string"},
+            "licenseClass": {"type": "string", "enum": ["A", "C", "F", "X"]},
+            "_info": INFO,
+        },
+    },
+    "MemberReference": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "identifier": {"type": "string"},
+            "name": {"type": "string"},
+            "_info": INFO,
+        },
+    },
+    "Agreement": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "company": _ref("CompanyReference"),
+            "startDate": {"type": "string"},
+            "_info": INFO,
+        },
+    },
     "SuccessResponse": {"type": "object", "properties": {"success": {"type": "boolean"}}},
     "Count": {"type": "object", "properties": {"count": {"type": "integer"}}},
 }
@@ -137,6 +167,10 @@ PATHS: dict[str, Any] = {
     "/widgets/default/": {"get": _op("getDefaultThing", 200, _ref("Widget"))},
     "/company/companies": {"get": _op("getCompanies", 200, _array("Company"))},
     "/company/companies/{id}": {"get": _op("getCompany", 200, _ref("Company"))},
+    "/system/members": {"get": _op("getMembers", 200, _array("Member"))},
+    "/system/members/{id}": {"get": _op("getMember", 200, _ref("Member"))},
+    "/finance/agreements": {"get": _op("getAgreements", 200, _array("Agreement"))},
+    "/finance/agreements/{id}": {"get": _op("getAgreement", 200, _ref("Agreement"))},
     "/time/entries": {
         "get": _op("getTimeEntries", 200, _array("TimeEntry")),
         "post": _op("postTimeEntry", 201, _ref("TimeEntry"), "TimeEntry"),

@@ -181,3 +181,23 @@ def test_descriptions_load_once_per_file_version(tmp_path: Path) -> None:
     first = load_description(path)
     assert load_description(str(path)) is first
     assert len(first.routes) == sum(len(item) for item in minidoc.PATHS.values())
+
+
+def test_members_own_tickets_and_agreements_belong_to_companies(
+    mini: ManageSimulator, client: httpx.Client
+) -> None:
+    members = client.get("system/members").json()
+    assert [(m["id"], m["identifier"]) for m in members] == [
+        (11, "jrivera"),
+        (12, "apatel"),
+        (13, "mchen"),
+    ]
+    owners = [mini.store.get("/service/tickets", n)["owner"] for n in (1, 2, 3)]
+    assert [o["identifier"] for o in owners] == ["jrivera", "apatel", "mchen"]
+    assert owners[0]["_info"]["owner_href"].endswith("/system/members/11")
+    agreements = client.get("finance/agreements").json()
+    assert [(a["id"], a["company"]["id"]) for a in agreements] == [
+        (n, 249 + n) for n in range(1, 8)
+    ]
+    assert agreements[0]["name"] == "Harbor Point Dental Managed Services"
+    assert all(_valid(mini, a, "Agreement") == [] for a in agreements)
