@@ -165,9 +165,7 @@ def seed_ticket_work(s: Any, tickets: list[Record]) -> None:
     if serves(s, SCHEDULE_TYPES):
         s.add(SCHEDULE_TYPES, 1, {"name": "Service", "identifier": "S"})
     if serves(s, TIME_ENTRIES):
-        for number, ticket in enumerate(tickets[:TIME_TICKETS]):
-            if number % TIME_EVERY == 0:
-                s.add(TIME_ENTRIES, s.next_id(TIME_ENTRIES), _time_entry(s, ticket, number))
+        _time_entries(s, tickets[:TIME_TICKETS])
     if serves(s, SCHEDULE_ENTRIES):
         for number, ticket in enumerate(tickets[:5]):
             fields: Record = {
@@ -182,6 +180,29 @@ def seed_ticket_work(s: Any, tickets: list[Record]) -> None:
             if serves(s, SCHEDULE_TYPES):
                 fields["type"] = {"id": 1}
             s.add(SCHEDULE_ENTRIES, number + 1, fields)
+
+
+def _time_entries(s: Any, tickets: list[Record]) -> None:
+    """The first entry is validated like a client write; the rest reuse its checked shape with
+    cached references (a reset stays fast)."""
+    spec = s.writer.spec
+    props = spec.properties(spec.stored_schema(TIME_ENTRIES) or "")
+    collection = s.store.collection(TIME_ENTRIES)
+    for number, ticket in enumerate(tickets):
+        if number % TIME_EVERY:
+            continue
+        fields = _time_entry(s, ticket, number)
+        if number == 0:
+            s.add(TIME_ENTRIES, s.next_id(TIME_ENTRIES), fields)
+            continue
+        fields["company"] = s.ref("company", "CompanyReference", fields["company"]["id"])
+        if "agreement" in fields:
+            agreement = fields["agreement"]["id"]
+            fields["agreement"] = s.ref("agreement", "AgreementReference", agreement)
+        record_id = collection.next_id
+        kept = {k: v for k, v in fields.items() if k in props}
+        info = s.info() | s.writer.child_hrefs(TIME_ENTRIES, record_id, None)
+        collection.put(record_id, {"id": record_id, **kept, "_info": info})
 
 
 def _time_entry(s: Any, ticket: Record, number: int) -> Record:
