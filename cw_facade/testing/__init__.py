@@ -15,19 +15,28 @@ backed by an in-memory store seeded with a small, deterministic MSP::
 pytest: the ``manage_simulator`` fixture (module :mod:`cw_facade.testing.pytest_plugin`) yields a
 started simulator, reset to the demo seed for every test.
 
-Command line: ``python -m cw_facade.testing serve --port 8080``.
+``ManageSimulator(description=PATH)`` serves another description (e.g. ConnectWise's
+all-modules download) generically; ``rate_limit="1000/min"`` and ``latency_ms=100`` make it
+behave like a busy, rate-limited tenant; :attr:`ManageSimulator.counters` counts requests and
+429s.
+
+Command line: ``python -m cw_facade.testing serve --port 8080 [--rate-limit 1000/min]
+[--latency-ms 100] [--description PATH]``.
 """
 
 from __future__ import annotations
 
 from cw_facade.testing._callbacks import Delivery, sign
 from cw_facade.testing._faults import FAULT_KINDS, Fault
+from cw_facade.testing._limits import Limits
+from cw_facade.testing._ratelimit import RateLimit
 from cw_facade.testing._server import RequestRecord
 from cw_facade.testing._simulator import (
     DEMO_CLIENT_ID,
     DEMO_COMPANY,
     DEMO_PRIVATE_KEY,
     DEMO_PUBLIC_KEY,
+    Counters,
     ManageSimulator,
 )
 
@@ -37,9 +46,12 @@ __all__ = [
     "DEMO_PRIVATE_KEY",
     "DEMO_PUBLIC_KEY",
     "FAULT_KINDS",
+    "Counters",
     "Delivery",
     "Fault",
+    "Limits",
     "ManageSimulator",
+    "RateLimit",
     "RequestRecord",
     "sign",
 ]

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from cw_facade.testing._bundles import BUNDLE_ROUTES, run_bundle
 from cw_facade.testing._callbacks import CallbackDispatcher
-from cw_facade.testing._crud import Call, Crud, Result, dump
+from cw_facade.testing._crud import Call, Crud, NoBody, Result, dump
 from cw_facade.testing._errors import ApiError, bad_request
+from cw_facade.testing._limits import Limits
 from cw_facade.testing._records import Writer
-from cw_facade.testing._spec import match
+from cw_facade.testing._spec import Description, default_description
 from cw_facade.testing._store import Store
 
 API_VERSION = "2025.8"
@@ -82,10 +84,19 @@ class Response:
 class App:
     """Answers requests over a store, as ConnectWise Manage would."""
 
-    def __init__(self, settings: Settings, store: Store, callbacks: CallbackDispatcher) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        callbacks: CallbackDispatcher,
+        spec: Description | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
-        self.crud = Crud(Writer(store, settings.api_root), callbacks)
+        self.spec = spec or default_description()
+        self.limits = limits or Limits()
+        self.crud = Crud(Writer(store, settings.api_root, self.spec), callbacks, self.limits)
         self._requests = 0
         self._counter_lock = threading.Lock()
 
@@ -102,9 +113,37 @@ class App:
             result = self._dispatch(request)
         except ApiError as exc:
             result = Result(exc.status, exc.body())
+        except RecursionError:
+            result = Result(
+                400, {"code": "BadRequest", "message": "The request is nested too deeply."}
+            )
         except Exception as exc:  # a simulator bug must not kill the connection
             result = Result(500, {"code": "ConnectWiseApi", "message": f"Simulator error: {exc}"})
         return self._response(result, request_id)
+
+    def refusal(self, method: str, path: str, headers: dict[str, str]) -> Response | None:
+        """The error response to send before reading a body (``None``: go on and read it).
+
+        Requests to the API root are authenticated here, from the headers alone, so an
+        unauthenticated client never gets its body read.
+        """
+        prefix = f"/{self.settings.codebase}{API_PREFIX}"
+        lowered = path.lower()
+        if not lowered.startswith(prefix.lower()):
+            return None
+        sub = lowered[len(prefix) :].strip("/")
+        if sub == SIGNING_KEY_PATH.lower() and method == "GET":
+            return None
+        try:
+            self._authenticate(headers)
+        except ApiError as exc:
+            return self._response(Result(exc.status, exc.body()), self.next_request_id())
+        return None
+
+    def is_api(self, target: str) -> bool:
+        """Whether ``target`` is under the API root (rate limits apply there)."""
+        prefix = f"/{self.settings.codebase}{API_PREFIX}".lower()
+        return target.lower().startswith(prefix)
 
     def answer(self, status: int, payload: Any, headers: list[tuple[str, str]]) -> Response:
         """A response with the standard headers that did not come from the store (faults)."""
@@ -117,8 +156,8 @@ class App:
             ("x-server-name", SERVER_NAME),
             *result.headers,
         ]
-        if result.status == 204:
-            return Response(204, b"", headers)
+        if result.status == 204 or isinstance(result.payload, NoBody):
+            return Response(result.status, b"", headers)
         return Response(
             result.status, dump(result.payload), [("Content-Type", CONTENT_TYPE), *headers]
         )
@@ -167,7 +206,10 @@ class App:
             raise ApiError(401, "Unauthorized", "A valid clientId header is required.")
 
     def _route(self, request: Request, sub: str) -> Result:
-        route, ids, known = match(request.method, sub)
+        route, ids, known = self.spec.match(request.method, sub)
+        fallback = BUNDLE_ROUTES.get(sub.lower()) if request.method == "POST" else None
+        if route is None and fallback is not None:
+            route, ids = fallback, {}  # served even where the description lacks them
         if route is None:
             if known:
                 raise ApiError(405, "MethodNotAllowed", f"{request.method} is not allowed on {sub}")
@@ -176,14 +218,25 @@ class App:
             route=route,
             ids=ids,
             params={k.lower(): v for k, v in request.query},
-            body=_json_body(request) if request.method in MUTATING else None,
+            body=self._body(request, route.method),
             url=f"{self.settings.site_url}{request.path}",
             query=request.query,
             headers=request.headers,
         )
-        with self.store.lock:
-            result: Result = getattr(self.crud, route.kind)(call)
+        if route.kind == "bundle":
+            return run_bundle(self.crud, call)
+        result: Result = getattr(self.crud, route.kind)(call)
         return result
+
+    def _body(self, request: Request, method: str) -> Any:
+        if method not in MUTATING:
+            return None
+        body = _json_body(request)
+        if _depth_exceeds(body, self.limits.max_json_depth):
+            raise bad_request(
+                f"The request body is nested deeper than {self.limits.max_json_depth} levels."
+            )
+        return body
 
 
 def _basic_credentials(header: str) -> str | None:
@@ -201,6 +254,25 @@ def _json_body(request: Request) -> Any:
     if not request.body.strip():
         raise bad_request("The request body is empty.")
     try:
-        return json.loads(request.body)
+        return json.loads(request.body, parse_constant=_no_constant)
+    except RecursionError:
+        raise bad_request("The request body is nested too deeply.") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad_request(f"The request body is not valid JSON: {exc.__class__.__name__}.") from exc
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests containers deeper than ``limit`` (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False

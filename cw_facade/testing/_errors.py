@@ -25,7 +25,7 @@ class ApiError(Exception):
         return body
 
 
-def not_found(label: str, record_id: int) -> ApiError:
+def not_found(label: str, record_id: object) -> ApiError:
     """404 ``NotFound``: ``"Service Ticket 9 not found"``."""
     return ApiError(404, "NotFound", f"{label} {record_id} not found")
 

@@ -12,20 +12,19 @@ from cw_facade.conditions import (
     ConditionsSyntaxError,
     Expr,
     field_paths,
-    matches,
     parse,
     parse_order_by,
 )
 from cw_facade.testing._errors import ApiError, bad_request
-from cw_facade.testing._schema import properties, resolve
+from cw_facade.testing._limits import Limits
+from cw_facade.testing._predicates import Predicate, compile_expr, term_count
+from cw_facade.testing._spec import Description
 from cw_facade.testing._store import Record
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1000
 FORWARD_ONLY = "forward-only"
 CUSTOM_FIELD_SCHEMA = "CustomFieldValue"
-
-Predicate = Callable[[Record], bool]
 
 
 @dataclass(frozen=True)
@@ -53,12 +52,12 @@ def _fold(mapping: dict[str, Any], key: str) -> Any:
     return None
 
 
-def known_path(schema: dict[str, Any], path: str) -> bool:
+def known_path(spec: Description, schema: dict[str, Any], path: str) -> bool:
     """Whether ``path`` names a field of ``schema`` (``_info/...`` and free-form values pass)."""
     for segment in path.split("/"):
-        schema = resolve(schema)
+        schema = spec.resolve(schema)
         while schema.get("type") == "array":
-            schema = resolve(schema.get("items", {}))
+            schema = spec.resolve(schema.get("items", {}))
         if "additionalProperties" in schema:
             return True
         props = {k.lower(): v for k, v in schema.get("properties", {}).items()}
@@ -70,15 +69,32 @@ def known_path(schema: dict[str, Any], path: str) -> bool:
     return True
 
 
-def _parse(text: str, schema: str) -> Expr:
+def _parse(query: Query, text: str, schema: str | None) -> Expr:
+    limits = query.limits
+    if len(text) > limits.max_condition_chars:
+        raise ApiError(
+            400,
+            "ApiFindCondition",
+            f"The conditions are {len(text)} characters long; at most "
+            f"{limits.max_condition_chars} are accepted.",
+        )
     try:
         expr = parse(text)
     except ConditionsSyntaxError as exc:
         raise ApiError(400, "ApiFindCondition", f"Invalid condition: {exc}") from exc
-    root = {"properties": properties(schema)}
-    for path in sorted(field_paths(expr)):
-        if not known_path(root, path):
-            raise ApiError(400, "ApiFindCondition", f"{path} is not a recognized name.")
+    terms = term_count(expr)
+    if terms > limits.max_condition_terms:
+        raise ApiError(
+            400,
+            "ApiFindCondition",
+            f"The conditions have {terms} terms; at most {limits.max_condition_terms} "
+            "are accepted.",
+        )
+    if schema is not None:
+        root = {"properties": query.spec.properties(schema)}
+        for path in sorted(field_paths(expr)):
+            if not known_path(query.spec, root, path):
+                raise ApiError(400, "ApiFindCondition", f"{path} is not a recognized name.")
     return expr
 
 
@@ -92,22 +108,38 @@ def _variants(record: Record, keys: Iterable[str]) -> Iterator[Record]:
         yield {**record, **dict(combo)}
 
 
-def build_filter(params: dict[str, str], schema: str) -> Predicate | None:
+@dataclass(frozen=True)
+class Query:
+    """What list evaluation needs besides the parameters: the description and the limits."""
+
+    spec: Description
+    limits: Limits
+
+
+def build_filter(query: Query, params: dict[str, str], schema: str | None) -> Predicate | None:
     """A predicate for ``conditions``, ``childConditions`` and ``customFieldConditions``."""
     tests: list[Predicate] = []
     if params.get("conditions", "").strip():
-        expr = _parse(params["conditions"], schema)
-        tests.append(lambda r: matches(expr, r))
+        tests.append(compile_expr(_parse(query, params["conditions"], schema)))
     if params.get("childconditions", "").strip():
-        child = _parse(params["childconditions"], schema)
+        child = _parse(query, params["childconditions"], schema)
         keys = sorted({p.split("/")[0] for p in field_paths(child)})
-        tests.append(lambda r: any(matches(child, v) for v in _variants(r, keys)))
+        each = compile_expr(child)
+        tests.append(lambda r: any(each(v) for v in _variants(r, keys)))
     if params.get("customfieldconditions", "").strip():
-        custom = _parse(params["customfieldconditions"], CUSTOM_FIELD_SCHEMA)
-        tests.append(lambda r: any(matches(custom, f) for f in r.get("customFields") or []))
+        custom_schema = CUSTOM_FIELD_SCHEMA if CUSTOM_FIELD_SCHEMA in query.spec.schemas else None
+        custom = compile_expr(_parse(query, params["customfieldconditions"], custom_schema))
+        tests.append(lambda r: any(custom(f) for f in _custom_fields(r)))
     if not tests:
         return None
+    if len(tests) == 1:
+        return tests[0]
     return lambda record: all(test(record) for test in tests)
+
+
+def _custom_fields(record: Record) -> list[Any]:
+    found = record.get("customFields")
+    return [f for f in found if isinstance(f, dict)] if isinstance(found, list) else []
 
 
 def _sort_key(value: Any) -> tuple[int, int, Any]:
@@ -122,15 +154,17 @@ def _sort_key(value: Any) -> tuple[int, int, Any]:
     return (1, 3, str(value))
 
 
-def order(records: list[Record], order_by: str, schema: str) -> list[Record]:
+def order(
+    spec: Description, records: list[Record], order_by: str, schema: str | None
+) -> list[Record]:
     """Sort by an ``orderBy`` value: ``"field asc, other desc"`` (400 for unknown fields)."""
     try:
         items = parse_order_by(order_by)
     except ValueError as exc:
         raise ApiError(400, "ApiFindCondition", f"Invalid orderBy: {exc}") from exc
-    root = {"properties": properties(schema)}
+    root = {"properties": spec.properties(schema)} if schema else {}
     for item in items:
-        if not known_path(root, item.path):
+        if schema and not known_path(spec, root, item.path):
             raise ApiError(400, "ApiFindCondition", f"{item.path} is not a recognized name.")
     for item in reversed(items):
         records.sort(key=_key_for(item.path), reverse=item.direction == "desc")
@@ -195,9 +229,9 @@ def navigable(
 ) -> Page:
     """Page ``page`` of ``records`` (``total`` of them), with first/prev/next/last links."""
     size = page_size(params)
-    page = max(int_param(params, "page") or 1, 1)
-    chosen = list(itertools.islice(records, (page - 1) * size, page * size))
     last = max((total + size - 1) // size, 1)
+    page = min(max(int_param(params, "page") or 1, 1), last + 1)
+    chosen = list(itertools.islice(records, (page - 1) * size, page * size))
     links = []
     if page > 1:
         links.append(_link(url, query, {"pageSize": size, "page": 1}, "first"))

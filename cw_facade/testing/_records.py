@@ -19,8 +19,8 @@ from cw_facade.testing._resources import (
     href_key,
     record_name,
 )
-from cw_facade.testing._schema import max_lengths, properties, ref_name, validate
-from cw_facade.testing._spec import children_of
+from cw_facade.testing._schema import validate
+from cw_facade.testing._spec import Description, default_description, ref_name
 from cw_facade.testing._store import Record, Store
 
 READ_ONLY = ("id", "_info")
@@ -30,9 +30,19 @@ PATCH_OPS = ("add", "replace", "remove")
 class Writer:
     """Validates bodies and builds records for one store and API root."""
 
-    def __init__(self, store: Store, api_root: str) -> None:
+    def __init__(self, store: Store, api_root: str, spec: Description | None = None) -> None:
         self.store = store
         self.api_root = api_root
+        self.spec = spec or default_description()
+        self._targets: dict[str, str | None] = {}
+
+    def target(self, reference: str) -> str | None:
+        """The collection a reference schema points into (hand table, else derived)."""
+        if reference not in self._targets:
+            found = REFERENCE_TARGETS.get(reference) or self.spec.reference_target(reference)
+            known = found is not None and self.spec.stored_schema(found) is not None
+            self._targets[reference] = found if known else None
+        return self._targets[reference]
 
     def href(self, template: str, record_id: int) -> str:
         """Absolute URL of a record of collection ``template``."""
@@ -48,19 +58,24 @@ class Writer:
         return {
             f"{child.rsplit('/', 1)[-1]}_href": f"{self.api_root}{own.lstrip('/')}/{record_id}/"
             + child.rsplit("/", 1)[-1]
-            for child in children_of(template)
+            for child in self.spec.children_of(template)
         }
 
-    def build(self, schema: str, body: Any) -> Record:
-        """Validate ``body`` for ``schema`` and return the record fields (no id, no _info)."""
+    def build(self, schema: str | None, body: Any) -> Record:
+        """Validate ``body`` for ``schema`` and return the record fields (no id, no _info).
+
+        Without a schema (a collection the description gives none), any JSON object is kept.
+        """
         if not isinstance(body, dict):
             raise bad_request("The request body must be a JSON object.")
-        props = properties(schema)
+        if schema is None:
+            return {k: v for k, v in body.items() if k not in READ_ONLY}
+        props = self.spec.properties(schema)
         clean = {k: v for k, v in body.items() if k in props and k not in READ_ONLY}
         resource = schema[0].lower() + schema[1:]
         errors = [
             detail("InvalidField", message, resource, field)
-            for field, message in _split(validate(clean, {"properties": props}))
+            for field, message in _split(validate(clean, {"properties": props}, spec=self.spec))
         ]
         if not errors:
             errors = self._required(schema, clean, resource) + self._lengths(
@@ -93,7 +108,7 @@ class Writer:
     def _lengths(self, schema: str, clean: Record, resource: str) -> list[dict[str, Any]]:
         return [
             detail("MaxLengthField", f"{field} cannot exceed {limit} characters.", resource, field)
-            for field, limit in max_lengths(schema).items()
+            for field, limit in self.spec.max_lengths(schema).items()
             if isinstance(clean.get(field), str) and len(clean[field]) > limit
         ]
 
@@ -102,7 +117,7 @@ class Writer:
     ) -> list[dict[str, Any]]:
         errors: list[dict[str, Any]] = []
         for prop, value in list(clean.items()):
-            target = REFERENCE_TARGETS.get(ref_name(props[prop]) or "")
+            target = self.target(ref_name(props[prop]) or "")
             if target is None or not isinstance(value, dict):
                 continue
             resolved = self.resolve(prop, target, ref_name(props[prop]) or "", value, clean)
@@ -121,14 +136,19 @@ class Writer:
         if record is None:
             return None
         reference: Record = {"id": record["id"]}
-        for key in properties(schema):
+        for key, key_schema in self.spec.properties(schema).items():
             if key in ("id", "_info"):
                 continue
             source = REFERENCE_ALIASES.get(key, key)
             found = record.get(source, record_name(record) if key == "name" else None)
-            if found is not None:
+            if isinstance(found, dict) and not isinstance(
+                self.spec.resolve(key_schema).get("properties"), dict
+            ):
+                found = record_name(found)  # ``type`` as a name where the record has a reference
+            if found is not None and not validate(found, key_schema, spec=self.spec):
                 reference[key] = found
-        reference["_info"] = {href_key(prop): self.href(target, record["id"])}
+        if "_info" in self.spec.properties(schema):
+            reference["_info"] = {href_key(prop): self.href(target, record["id"])}
         return reference
 
     def _find(self, target: str, value: dict[str, Any], owner: Record) -> Record | None:

@@ -89,6 +89,8 @@ REFERENCE_TARGETS = {
     "ServiceTypeReference": "/service/boards/{parentId}/types",
     "SiteReference": "/company/companies/{parentId}/sites",
     "TicketReference": "/service/tickets",
+    "MemberReference": "/system/members",
+    "AgreementReference": "/finance/agreements",
 }
 
 # Fields that name a record, tried in order, for a reference's ``name``.

@@ -1,20 +1,26 @@
-"""A small validator for the OpenAPI subset the description uses, plus schema look-ups.
+"""A small validator for the OpenAPI subset ConnectWise's descriptions use.
 
 Supported keywords: ``type``, ``properties``, ``additionalProperties``, ``items``, ``$ref``,
-``allOf``, ``nullable`` and ``enum``. The simulator validates request bodies with it (loosely:
-unknown keys are dropped before) and the contract tests validate every response (strictly:
-a key the schema does not list is an error unless the schema allows additional properties).
+``allOf``, ``nullable`` and ``enum``; a bare ``{"type": "object"}`` accepts any JSON value, as
+ConnectWise's servers do for custom field values. The simulator validates request bodies with
+it (loosely: unknown keys are dropped before) and the contract tests validate every response
+(strictly: a key the schema does not list is an error unless the schema allows additional
+properties).
+
+Schema look-ups (``resolve``, ``properties``, ``max_lengths``) live on
+:class:`~._spec.Description`; the module functions here use the bundled description unless a
+``spec`` is given.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import Any
 
-from cw_facade.testing._spec import SCHEMA_PREFIX, schemas
+from cw_facade.testing._spec import Description, default_description, ref_name
 
-_MAX_LENGTH = re.compile(r"Max length:\s*(\d+);")
+__all__ = ["max_lengths", "properties", "ref_name", "resolve", "validate"]
+
+MAX_DEPTH = 64
 _TYPE_CHECKS: dict[str, Any] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -25,83 +31,75 @@ _TYPE_CHECKS: dict[str, Any] = {
 }
 
 
-def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+def resolve(schema: dict[str, Any], spec: Description | None = None) -> dict[str, Any]:
     """Follow ``$ref`` and a single-entry ``allOf`` to the schema they stand for."""
-    while True:
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            schema = schemas()[ref[len(SCHEMA_PREFIX) :]]
-            continue
-        parts = schema.get("allOf")
-        if isinstance(parts, list) and len(parts) == 1:
-            schema = parts[0]
-            continue
-        return schema
+    return (spec or default_description()).resolve(schema)
 
 
-def ref_name(schema: dict[str, Any]) -> str | None:
-    """The component name a property schema points at (through ``allOf``), if any."""
-    for part in [schema, *schema.get("allOf", [])]:
-        ref = part.get("$ref")
-        if isinstance(ref, str):
-            return ref[len(SCHEMA_PREFIX) :]
-    return None
-
-
-def properties(name: str) -> dict[str, Any]:
+def properties(name: str, spec: Description | None = None) -> dict[str, Any]:
     """The ``properties`` of component schema ``name``."""
-    found: dict[str, Any] = schemas()[name].get("properties", {})
-    return found
+    return (spec or default_description()).properties(name)
 
 
-@functools.cache
-def max_lengths(name: str) -> dict[str, int]:
-    """Property → maximum length, parsed from ``Max length: N;`` in descriptions."""
-    limits: dict[str, int] = {}
-    for prop, schema in properties(name).items():
-        found = _MAX_LENGTH.search(schema.get("description") or "")
-        if found:
-            limits[prop] = int(found.group(1))
-    return limits
+def max_lengths(name: str, spec: Description | None = None) -> dict[str, int]:
+    """Property → maximum length (``maxLength`` or ``Max length: N;`` in descriptions)."""
+    return (spec or default_description()).max_lengths(name)
 
 
-def validate(instance: Any, schema: dict[str, Any], *, strict: bool = False) -> list[str]:
+def validate(
+    instance: Any, schema: dict[str, Any], *, strict: bool = False, spec: Description | None = None
+) -> list[str]:
     """Return the problems of ``instance`` against ``schema`` (empty when it validates)."""
     problems: list[str] = []
-    _check(instance, schema, "", strict, problems)
+    _Checker(spec or default_description(), strict, problems).check(instance, schema, "", 0)
     return problems
 
 
-def _check(value: Any, schema: dict[str, Any], where: str, strict: bool, out: list[str]) -> None:
-    for part in schema.get("allOf", []):
-        if value is not None or not schema.get("nullable"):
-            _check(value, part, where, strict, out)
-    if "$ref" in schema:
-        _check(value, resolve(schema), where, strict, out)
-        return
-    if value is None:
-        if not schema.get("nullable") and "type" in schema:
-            out.append(f"{where or '/'}: null is not allowed")
-        return
-    kind = schema.get("type")
-    if kind is not None and not _TYPE_CHECKS[kind](value):
-        out.append(f"{where or '/'}: expected {kind}, got {type(value).__name__}")
-        return
-    if "enum" in schema and value not in schema["enum"]:
-        out.append(f"{where or '/'}: {value!r} is not one of the listed values")
-    if isinstance(value, dict):
-        _check_object(value, schema, where, strict, out)
-    elif isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            _check(item, schema["items"], f"{where}/{index}", strict, out)
+class _Checker:
+    def __init__(self, spec: Description, strict: bool, out: list[str]) -> None:
+        self.spec, self.strict, self.out = spec, strict, out
 
+    def check(self, value: Any, schema: dict[str, Any], where: str, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            self.out.append(f"{where or '/'}: nested too deeply")
+            return
+        for part in schema.get("allOf", []):
+            if value is not None or not schema.get("nullable"):
+                self.check(value, part, where, depth + 1)
+        if "$ref" in schema:
+            self.check(value, self.spec.resolve(schema), where, depth + 1)
+            return
+        if value is None:
+            if not schema.get("nullable") and "type" in schema:
+                self.out.append(f"{where or '/'}: null is not allowed")
+            return
+        kind = schema.get("type")
+        if (
+            kind == "object"
+            and not schema.get("properties")
+            and "additionalProperties" not in schema
+        ):
+            return  # free-form (ConnectWise's custom field ``value``): any JSON value
+        if kind in _TYPE_CHECKS and not _TYPE_CHECKS[kind](value):
+            self.out.append(f"{where or '/'}: expected {kind}, got {type(value).__name__}")
+            return
+        if "enum" in schema and value not in schema["enum"]:
+            self.out.append(f"{where or '/'}: {value!r} is not one of the listed values")
+        if isinstance(value, dict):
+            self._object(value, schema, where, depth)
+        elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+            for index, item in enumerate(value):
+                self.check(item, schema["items"], f"{where}/{index}", depth + 1)
 
-def _check_object(
-    value: dict[str, Any], schema: dict[str, Any], where: str, strict: bool, out: list[str]
-) -> None:
-    props: dict[str, Any] = schema.get("properties", {})
-    for key, item in value.items():
-        if key in props:
-            _check(item, props[key], f"{where}/{key}", strict, out)
-        elif strict and "additionalProperties" not in schema and props:
-            out.append(f"{where}/{key}: not a listed property")
+    def _object(
+        self, value: dict[str, Any], schema: dict[str, Any], where: str, depth: int
+    ) -> None:
+        props: dict[str, Any] = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        for key, item in value.items():
+            if key in props:
+                self.check(item, props[key], f"{where}/{key}", depth + 1)
+            elif isinstance(extra, dict):
+                self.check(item, extra, f"{where}/{key}", depth + 1)
+            elif self.strict and extra is None and props:
+                self.out.append(f"{where}/{key}: not a listed property")

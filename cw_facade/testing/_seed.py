@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 from cw_facade.testing import _seed_catalog as cat
-from cw_facade.testing._crud import stored_schema
 from cw_facade.testing._records import Writer
 from cw_facade.testing._resources import MEMBER_IDENTIFIER, REFERENCE_TARGETS
 from cw_facade.testing._store import CLOCK_START, Record, format_instant
@@ -47,7 +46,7 @@ class Seeder:
         self, template: str, record_id: int, fields: Record, parent: int | None = None
     ) -> Record:
         """Validate and store one record under an explicit id."""
-        built = self.writer.build(stored_schema(template), fields)
+        built = self.writer.build(self.writer.spec.stored_schema(template), fields)
         hrefs = self.writer.child_hrefs(template, record_id, parent)
         record = {"id": record_id, **built, "_info": self.info() | hrefs}
         self.store.collection(template).put(record_id, record, parent)
@@ -57,6 +56,11 @@ class Seeder:
         """Store a table of (id, fields) rows."""
         for record_id, fields in rows:
             self.add(template, record_id, fields, parent)
+
+    def add_served(self, template: str, rows: cat.Rows) -> None:
+        """Store rows only when the description serves ``template`` (bigger descriptions)."""
+        if self.writer.spec.stored_schema(template) is not None:
+            self.add_rows(template, rows)
 
     def ref(self, prop: str, schema: str, record_id: int) -> Record:
         """A resolved reference, cached (bulk generation reuses the same dicts read-only)."""
@@ -81,15 +85,21 @@ def seed(writer: Writer, name: str, tickets: int | None = None) -> None:
         raise ValueError(f"unknown seed {name!r}; expected one of {SEEDS}")
     if name == "empty":
         return
+    from cw_facade.testing._seed_extras import (  # deferred: these modules import this one
+        seed_business,
+        seed_members,
+        seed_ticket_work,
+    )
+    from cw_facade.testing._seed_tickets import seed_tickets
+
     seeder = Seeder(writer)
+    seed_members(seeder)
     _setup_tables(seeder)
     _boards(seeder)
     _companies(seeder)
-    from cw_facade.testing._seed_tickets import (
-        seed_tickets,
-    )  # deferred: that module imports this one
-
-    seed_tickets(seeder, DEMO_TICKETS if tickets is None else tickets)
+    seed_business(seeder)
+    made = seed_tickets(seeder, DEMO_TICKETS if tickets is None else tickets)
+    seed_ticket_work(seeder, made)
 
 
 def _setup_tables(s: Seeder) -> None:
@@ -108,6 +118,8 @@ def _setup_tables(s: Seeder) -> None:
     s.add_rows("/service/severities", cat.SEVERITIES)
     s.add_rows("/service/locations", cat.LOCATIONS)
     s.add_rows("/service/SLAs", cat.SLAS)
+    for template, rows in cat.OPTIONAL_TABLES.items():
+        s.add_served(template, rows)
 
 
 def _boards(s: Seeder) -> None:

@@ -248,3 +248,8 @@ NOTE_TEXTS = (
     "Applied the fix and asked the customer to confirm.",
     "Waiting for the vendor to answer.",
 )
+
+# Tables seeded only when the description serves them (references the demo records make).
+OPTIONAL_TABLES: dict[str, Rows] = {
+    "/company/teamRoles": [(1, {"name": "Account Manager", "accountManagerFlag": True})],
+}

@@ -12,6 +12,7 @@ from typing import Any
 
 from cw_facade.testing import _seed_catalog as cat
 from cw_facade.testing._seed import SEED_RANDOM, Seeder
+from cw_facade.testing._seed_extras import TIME_TICKETS, member_ref
 from cw_facade.testing._store import Record
 from cw_facade.testing._tickets import LINKS, NOTES, TICKETS, link_record
 
@@ -26,18 +27,21 @@ SD_SUBTYPES = [t[1] for t in cat.BOARD_SUBTYPES if t[0] == 1]
 REGIONS = {c[0]: c[4] for c in cat.COMPANIES}
 
 
-def seed_tickets(s: Seeder, count: int) -> None:
-    """Generate ``count`` tickets on the Service Desk board, deterministically."""
+def seed_tickets(s: Seeder, count: int) -> list[Record]:
+    """Generate ``count`` tickets on the Service Desk board, deterministically; return them."""
     rng = random.Random(SEED_RANDOM)
     configs = _configs_by_company(s)
     contacts = _contacts_by_company(s)
     tickets = s.store.collection(TICKETS)
     notes = s.store.collection(NOTES)
+    made: list[Record] = []
     for number in range(count):
         company_id = CUSTOMER_IDS[number % len(CUSTOMER_IDS)]
         config = rng.choice(configs[company_id])
         ticket = _ticket(s, rng, number, company_id, config, contacts[company_id])
         tickets.put(ticket["id"], ticket)
+        if number < TIME_TICKETS:
+            made.append(ticket)
         note_id = notes.next_id
         notes.put(note_id, _note(s, note_id, ticket, rng), ticket["id"])
         if number % 10 == 0:
@@ -45,6 +49,7 @@ def seed_tickets(s: Seeder, count: int) -> None:
             links.put_link(ticket["id"], link_record(s.writer, config))
         if number % 25 == 0:
             _task(s, ticket)
+    return made
 
 
 def _configs_by_company(s: Seeder) -> dict[int, list[Record]]:
@@ -88,6 +93,7 @@ def _ticket(
         "source": s.ref("source", "ServiceSourceReference", rng.choice(SOURCE_IDS)),
         "type": s.ref("type", "ServiceTypeReference", rng.choice(SD_TYPES)),
         "subType": s.ref("subType", "ServiceSubTypeReference", rng.choice(SD_SUBTYPES)),
+        "owner": member_ref(s, number, "owner"),
         "severity": "Medium",
         "impact": "Medium",
         "closedFlag": status[3],

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
 from cw_facade.testing._app import API_PREFIX, SIGNING_KEY_PATH, App, Settings
 from cw_facade.testing._callbacks import CallbackDispatcher, Delivery
 from cw_facade.testing._faults import Fault, FaultSet
+from cw_facade.testing._limits import Limits
+from cw_facade.testing._ratelimit import RateLimit, TokenBuckets
 from cw_facade.testing._records import Writer
 from cw_facade.testing._seed import seed as apply_seed
 from cw_facade.testing._server import RequestRecord, SimulatorServer
+from cw_facade.testing._spec import Description, load_description
 from cw_facade.testing._store import Store
+from cw_facade.testing._synth import Filler
 
 DEMO_COMPANY = "cwfacade"
 DEMO_PUBLIC_KEY = "demo-public"
@@ -23,6 +29,18 @@ POLL_INTERVAL_S = 0.05
 STOP_TIMEOUT_S = 5.0
 
 
+@dataclass(frozen=True)
+class Counters:
+    """Requests answered and refused since the last reset (read by tests and benchmarks).
+
+    ``requests``: every request the server read (refused ones included); ``throttled``: the
+    429s the rate limit answered (fault-injected 429s are not counted here).
+    """
+
+    requests: int
+    throttled: int
+
+
 class ManageSimulator:
     """A local ConnectWise Manage: real HTTP on loopback, data in memory, faults on demand.
 
@@ -31,6 +49,16 @@ class ManageSimulator:
     (company ``cwfacade``, public key ``demo-public``, private key ``demo-private``,
     client id ``00000000-0000-4000-8000-000000000000``). ``seed`` is ``"demo"`` (a small MSP)
     or ``"empty"``; ``tickets`` overrides the number of generated demo tickets.
+
+    ``description`` is the OpenAPI document to serve (a path; default: the bundled one); every
+    operation in it is served generically. ``latency_ms`` delays every answer (in the
+    request's own thread: other requests go on). ``rate_limit`` makes it a rate-limited
+    tenant: a :class:`RateLimit` or text such as ``"1000/min"`` (``rate_burst`` sets the bucket
+    size), answered per credential with 429 and ``Retry-After`` like ConnectWise. ``limits``
+    bounds what one request may ask (:class:`Limits`).
+
+    Raises ``ValueError`` for a bad ``rate_limit``, ``fault_rate`` or seed (the seed on
+    :meth:`start`), ``FileNotFoundError`` when ``description`` does not exist.
     """
 
     def __init__(
@@ -49,6 +77,10 @@ class ManageSimulator:
         port: int = 0,
         rng_seed: int = 0,
         signing_key: str = DEMO_SIGNING_KEY,
+        description: str | Path | None = None,
+        rate_limit: RateLimit | str | None = None,
+        rate_burst: int | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.company = company
         self.public_key = public_key
@@ -67,6 +99,12 @@ class ManageSimulator:
         self._app: App | None = None
         self._callbacks: CallbackDispatcher | None = None
         self._log_lock = threading.Lock()
+        self.description: Description = load_description(description)
+        self.limits = limits or Limits()
+        self._buckets: TokenBuckets | None = None
+        self.set_rate_limit(rate_limit, burst=rate_burst)
+        self._requests = 0
+        self._throttled = 0
 
     def __repr__(self) -> str:
         state = self.base_url if self._server else "stopped"
@@ -125,6 +163,9 @@ class ManageSimulator:
         self.faults = FaultSet(fault_rate=self._fault_rate, rng_seed=self._rng_seed)
         with self._log_lock:
             self.request_log.clear()
+            self._requests = self._throttled = 0
+        if self._buckets is not None:
+            self._buckets = TokenBuckets(self._buckets.limit)
         if self._callbacks is not None:
             self._callbacks.stop()
         self._build(self._seed, self._tickets)
@@ -134,8 +175,10 @@ class ManageSimulator:
         store = Store()
         key_url = f"{settings.api_root}{SIGNING_KEY_PATH}"
         self._callbacks = CallbackDispatcher(self.signing_key, key_url, self.base_url, self.company)
-        apply_seed(Writer(store, settings.api_root), seed, tickets)
-        self._app = App(settings, store, self._callbacks)
+        writer = Writer(store, settings.api_root, self.description)
+        apply_seed(writer, seed, tickets)
+        store.finish_seeding(Filler(writer) if seed == "demo" else None)
+        self._app = App(settings, store, self._callbacks, self.description, self.limits)
         self._callbacks.start()
 
     def _settings(self) -> Settings:
@@ -206,6 +249,46 @@ class ManageSimulator:
         """Append to :attr:`request_log` (called by the server threads)."""
         with self._log_lock:
             self.request_log.append(entry)
+            self._requests += 1
+
+    # -- rate limit and counters -----------------------------------------------------------
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The per-credential rate limit in force (``None``: unlimited)."""
+        return None if self._buckets is None else self._buckets.limit
+
+    def set_rate_limit(self, limit: RateLimit | str | None, *, burst: int | None = None) -> None:
+        """Limit each credential to ``limit`` (``"1000/min"``, a :class:`RateLimit`, or ``None``
+        for no limit), with buckets of ``burst`` requests; buckets start full.
+
+        Raises ``ValueError`` for text that is not a rate.
+        """
+        if isinstance(limit, str):
+            limit = RateLimit.parse(limit, burst)
+        elif limit is not None and burst is not None:
+            limit = RateLimit(limit.requests, limit.per_s, burst)
+        self._buckets = None if limit is None else TokenBuckets(limit)
+
+    def throttle(self, credential: str) -> int | None:
+        """Spend a request of ``credential``'s budget: seconds to wait, or ``None`` (server use)."""
+        buckets = self._buckets
+        wait = None if buckets is None else buckets.take(credential)
+        if wait is not None:
+            with self._log_lock:
+                self._throttled += 1
+        return wait
+
+    @property
+    def counters(self) -> Counters:
+        """Requests read and 429s the rate limit answered since start or :meth:`reset`."""
+        with self._log_lock:
+            return Counters(self._requests, self._throttled)
+
+    def reset_counters(self) -> None:
+        """Set :attr:`counters` back to zero (the request log stays)."""
+        with self._log_lock:
+            self._requests = self._throttled = 0
 
     def add_fault(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -120,26 +120,48 @@ LINK_TEMPLATES = ("/service/tickets/{parentId}/configurations",)
 
 
 class Store:
-    """All collections, the clock, and the lock every request holds while it touches data."""
+    """All collections, the clock, and the lock every write holds while it touches data.
 
-    def __init__(self) -> None:
+    ``fill`` (optional) is called once with the template and the new, empty collection the
+    first time a collection not listed in :attr:`seeded` is asked for: the demo seed fills
+    collections it does not seed by hand this way, on first use, so that starting a
+    simulator on a big description stays cheap.
+    """
+
+    def __init__(self, fill: Callable[[str, Collection], None] | None = None) -> None:
         self.collections: dict[str, Collection] = {}
         self.clock = Clock()
         self.lock = threading.RLock()
+        self.seeded: set[str] = set()
+        self._fill = fill
 
     def collection(self, template: str) -> Collection:
-        """The collection for a path template (created empty on first use)."""
+        """The collection for a path template (created, and filled if due, on first use)."""
         found = self.collections.get(template)
-        if found is None:
-            found = LinkCollection() if template in LINK_TEMPLATES else Collection()
-            self.collections[template] = found
+        if found is not None:
+            return found
+        with self.lock:
+            found = self.collections.get(template)
+            if found is None:
+                found = LinkCollection() if template in LINK_TEMPLATES else Collection()
+                if self._fill is not None and template not in self.seeded:
+                    self._fill(template, found)  # before it is visible to other threads
+                self.collections[template] = found
         return found
+
+    def finish_seeding(self, fill: Callable[[str, Collection], None] | None) -> None:
+        """Mark every collection created so far as seeded; fill later ones with ``fill``."""
+        with self.lock:
+            self.seeded = set(self.collections)
+            self._fill = fill
 
     def get(self, template: str, record_id: int) -> Record | None:
         """Look a record up by collection template and id (any parent)."""
-        found = self.collections.get(template)
-        return None if found is None else found.records.get(record_id)
+        found = self.collection(template)
+        return found.records.get(record_id)
 
     def all(self, template: str) -> list[Record]:
         """Every record of a collection, in id order (a snapshot list)."""
-        return list(self.collection(template).iterate())
+        collection = self.collection(template)
+        with self.lock:
+            return list(collection.iterate())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from cw_facade.testing._errors import ApiError, detail, invalid_object
 from cw_facade.testing._records import Writer
 from cw_facade.testing._resources import MEMBER_IDENTIFIER, NOTE_FLAGS, REFERENCE_TARGETS
-from cw_facade.testing._schema import properties
 from cw_facade.testing._store import Record
 
 TICKETS = "/service/tickets"
@@ -94,7 +93,9 @@ def prepare_note(writer: Writer, fields: Record, ticket_id: int) -> None:
 
 def view(schema: str, record: Record, writer: Writer) -> Record:
     """Present a stored record as a view schema (``TicketInfo``, ``ServiceTicketNote``)."""
-    props = properties(schema)
+    props = writer.spec.properties(schema)
+    if not props:
+        return record
     shown = {k: v for k, v in record.items() if k in props}
     if schema == "ServiceTicketNote":
         ticket = writer.store.get(TICKETS, record.get("ticketId") or 0) or {}

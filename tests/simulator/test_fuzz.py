@@ -3,6 +3,7 @@ collection. The simulator must never answer 5xx, and every 2xx body must match i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -94,3 +95,38 @@ def test_random_bodies(api: httpx.Client, data: st.DataObject) -> None:
         assert validate(response.json(), _item_schema(route), strict=True) == []
     else:
         assert response.json()["code"] in ("InvalidObject", "BadRequest", "ApiFindCondition")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=12,
+)
+PATH_VALUES = st.one_of(
+    st.integers(-5, 400).map(str),
+    st.just(str(10**30)),
+    st.text("abc%-._~", min_size=1, max_size=6),
+)
+QUERY_NAMES = ("conditions", "childConditions", "customFieldConditions", "orderBy", "fields")
+QUERY_NAMES += ("page", "pageSize", "pageId")
+ALL_ROUTES = routes()
+
+
+@SETTINGS
+@given(data=st.data())
+def test_random_requests_on_every_route_never_5xx(api: httpx.Client, data: st.DataObject) -> None:
+    route = data.draw(st.sampled_from(ALL_ROUTES))
+    path = route.template
+    for name in re.findall(r"\{(\w*)\}", path):
+        path = path.replace("{" + name + "}", data.draw(PATH_VALUES), 1)
+    params = data.draw(
+        st.dictionaries(st.sampled_from(QUERY_NAMES), st.text(max_size=12), max_size=3)
+    )
+    method = data.draw(st.sampled_from([route.method, "GET", "POST", "PATCH", "DELETE"]))
+    body = data.draw(JSON_VALUES) if method in ("POST", "PUT", "PATCH") else None
+    headers = {"pagination-type": "forward-only"} if data.draw(st.booleans()) else {}
+    response = api.request(method, path.lstrip("/"), params=params, json=body, headers=headers)
+    event(f"{route.kind} {response.status_code}")
+    assert response.status_code < 500, response.text
+    if response.content:
+        assert isinstance(response.json(), dict | list)
