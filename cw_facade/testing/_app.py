@@ -22,6 +22,7 @@ from cw_facade.testing._crud import Call, Crud, NoBody, Result, dump
 from cw_facade.testing._errors import ApiError, bad_request
 from cw_facade.testing._limits import Limits
 from cw_facade.testing._records import Writer
+from cw_facade.testing._routing import Route
 from cw_facade.testing._spec import Description, default_description
 from cw_facade.testing._store import Store
 
@@ -218,7 +219,7 @@ class App:
             route=route,
             ids=ids,
             params={k.lower(): v for k, v in request.query},
-            body=self._body(request, route.method),
+            body=self._body(request, route),
             url=f"{self.settings.site_url}{request.path}",
             query=request.query,
             headers=request.headers,
@@ -228,9 +229,11 @@ class App:
         result: Result = getattr(self.crud, route.kind)(call)
         return result
 
-    def _body(self, request: Request, method: str) -> Any:
-        if method not in MUTATING:
+    def _body(self, request: Request, route: Route) -> Any:
+        if route.method not in MUTATING:
             return None
+        if route.request_schema is None and not request.body.strip():
+            return {}  # an operation that declares no body (``/copy``, ``/clear``, ...)
         body = _json_body(request)
         if _depth_exceeds(body, self.limits.max_json_depth):
             raise bad_request(

@@ -173,6 +173,14 @@ def _kind(method: str, pieces: list[str], status: int, is_array: bool) -> tuple[
     return "action", 0
 
 
+def _takes_one_record(op: dict[str, Any], kind: str) -> bool:
+    """Whether the operation's body is what ``kind`` expects: a record, or a JSON Patch list."""
+    body = _content_schema(op.get("requestBody"))
+    if body is None:
+        return False
+    return (body.get("type") == "array") == (kind == "patch")
+
+
 def _normalise(pieces: list[str]) -> tuple[str, dict[str, str]]:
     """The collection template with parent placeholders renamed, and original → role."""
     roles: dict[str, str] = {}
@@ -208,6 +216,8 @@ def build_route(template: str, method: str, op: dict[str, Any], item: dict[str, 
         kind, strip = _kind(method, core, status, is_array)
     if kind == "create" and (response or {}).get("type") in SCALAR_TYPES:
         kind = "action"  # answers a number or a text, not a created record
+    if kind in ("create", "replace", "patch") and not _takes_one_record(op, kind):
+        kind = "action"  # ``…/{id}/copy`` with no body, bulk writes of an array
     kept = core[: len(core) - strip] if strip else core
     record_id: str | None = core[-1][1:-1] if strip and _is_placeholder(core[-1]) else None
     if kind in ("action", "singleton"):

@@ -27,10 +27,13 @@ def _answer(status: int, schema: dict[str, Any] | None) -> dict[str, Any]:
     return {str(status): {"description": "ok", "content": {MEDIA: {"schema": schema}}}}
 
 
-def _op(name: str, status: int, schema: dict[str, Any] | None, body: str | None = None) -> Any:
+def _op(
+    name: str, status: int, schema: dict[str, Any] | None, body: str | dict[str, Any] | None = None
+) -> Any:
     op: dict[str, Any] = {"operationId": name, "responses": _answer(status, schema)}
     if body is not None:
-        op["requestBody"] = {"content": {"application/json": {"schema": _ref(body)}}}
+        shape = _ref(body) if isinstance(body, str) else body
+        op["requestBody"] = {"content": {"application/json": {"schema": shape}}}
     return op
 
 
@@ -146,7 +149,7 @@ PATHS: dict[str, Any] = {
     "/widgets/things/{id}": {
         "get": _op("getThing", 200, _ref("Widget")),
         "put": _op("putThing", 200, _ref("Widget"), "Widget"),
-        "patch": _op("patchThing", 200, _ref("Widget")),
+        "patch": _op("patchThing", 200, _ref("Widget"), {"type": "array", "items": {}}),
         "delete": _op("deleteThing", 204, None),
     },
     "/widgets/things/{id}/info": {"get": _op("getThingInfo", 200, _ref("WidgetInfo"))},
