@@ -54,7 +54,7 @@ class Parser(argparse.ArgumentParser):
             return
         if self.console is None:
             super()._print_message(message, file)
-        elif file is sys.stderr:
+        elif file is sys.stderr or file is self.console.stderr:
             self.console.stderr.write(self.console.redact(message))
         else:
             self.console.data(message)

@@ -89,7 +89,7 @@ def candidates(words: list[str], index: int) -> list[str]:
     elif path[:1] == ["api"]:
         found = _api_words(before[len(path) :])
     else:
-        found = []
+        found = [str(c) for a in parser._actions if not a.option_strings for c in a.choices or []]
     return [c for c in found if c.startswith(current)]
 
 

@@ -55,6 +55,8 @@ def status_for(error: BaseException) -> int:
         return NOT_FOUND
     if isinstance(error, UsageError | ConditionsSyntaxError | ConnectWiseConfigurationError):
         return USAGE
+    if isinstance(error, ValueError):  # any other bad input (a ConfigError is handled above)
+        return USAGE
     if isinstance(error, ConnectWiseConnectionError):
         return CONNECTION
     return API_ERROR
