@@ -94,6 +94,12 @@ class OperationInfo:
     has_body: bool
     body_required: bool
     module: str
+    body_types: tuple[str, ...] = ()
+
+    @property
+    def has_json_body(self) -> bool:
+        """Whether the body (if any) is JSON (``application/json`` or a ``+json`` type)."""
+        return any(t == "application/json" or t.endswith("+json") for t in self.body_types)
 
     @property
     def is_read(self) -> bool:
@@ -236,6 +242,7 @@ def _operation(
         has_body=body is not None,
         body_required=bool(body and body.get("required")),
         module=generated_module(str(tags[0]), operation_id),
+        body_types=tuple((body or {}).get("content") or ()),
     )
 
 
@@ -407,9 +414,9 @@ def build_call(op: OperationInfo, values: Mapping[str, object], body: Any = _MIS
     the rest go to the query. ``body`` is the JSON body (leave it out for none).
 
     Raises :class:`~cw_facade.InvalidArgumentError` for a parameter the operation does not
-    have, a value its type refuses, a body it does not take or a header parameter (sent by
-    the client itself), and :class:`~cw_facade.MissingArgumentError` for a required
-    parameter or body left out.
+    have, a value its type refuses, a header parameter (sent by the client itself), a body it
+    does not take or cannot take as JSON (a ``multipart/form-data`` upload), and
+    :class:`~cw_facade.MissingArgumentError` for a required parameter or body left out.
     """
     given: dict[str, str] = {}
     for name, value in values.items():
@@ -431,6 +438,9 @@ def build_call(op: OperationInfo, values: Mapping[str, object], body: Any = _MIS
             )
     if body is not _MISSING and not op.has_body:
         raise InvalidArgumentError("body", f"{op.operation_id} ({op.key}) takes no body")
+    if body is not _MISSING and not op.has_json_body:
+        kinds = ", ".join(op.body_types)
+        raise InvalidArgumentError("body", f"{op.operation_id} takes a {kinds} body, not JSON")
     if body is _MISSING and op.body_required:
         raise MissingArgumentError("body", f"{op.operation_id} ({op.key}) needs a JSON body")
     path = op.path

@@ -243,7 +243,8 @@ def check_version_and_clock(settings: Settings, found: Findings) -> Iterator[Che
     """The pinned API version against the server's, and the clock against its Date header."""
     pinned = settings.api_version or DEFAULT_API_VERSION
     server = str((found.discovered or {}).get("VersionCode") or "")
-    if server and _version(pinned) and _version(server) and _version(pinned) > _version(server):  # type: ignore[operator]
+    ours, theirs = _version(pinned), _version(server)
+    if ours and theirs and ours > theirs:
         yield Check(
             None,
             f"API version {pinned} is newer than the server's {server}",
@@ -254,8 +255,11 @@ def check_version_and_clock(settings: Settings, found: Findings) -> Iterator[Che
     if not found.date_header:
         yield Check(None, "clock: the server sent no Date header, skew not checked")
         return
-    parsed = email.utils.parsedate_to_datetime(found.date_header)
-    skew = time.time() - parsed.timestamp()
+    try:
+        skew = time.time() - email.utils.parsedate_to_datetime(found.date_header).timestamp()
+    except (TypeError, ValueError):
+        yield Check(None, "clock: the server's Date header does not parse, skew not checked")
+        return
     if abs(skew) > MAX_SKEW_S:
         yield Check(
             None,
@@ -286,6 +290,9 @@ def check_login(ctx: Context, found: Findings) -> Iterator[Check]:
         return
     except (ConnectWiseConnectionError, ConnectWiseConfigurationError) as exc:
         yield Check(False, f"login: {exc}", "check base_url and the network")
+        return
+    except ConnectWiseError as exc:
+        yield Check(False, f"login: {exc}", "the server fails: try again later or ask its admin")
         return
     found.authenticated = True
     yield Check(True, f"logged in at {ctx.client().api_root}")
@@ -339,10 +346,16 @@ def _probe(http: httpx.Client, entry: dict[str, Any]) -> Check:
             "days of failed deliveries: fix the receiver, then reactivate it",
         )
     try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = httpx.URL("")
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        return Check(False, f"{name}: not an http(s) URL", "register the receiver's https URL")
+    try:
         response = http.head(url)
         if response.status_code in {405, 501}:
             response = http.get(url)
-    except (httpx.HTTPError, ValueError) as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         return Check(
             False,
             f"{name}: no answer ({type(exc).__name__})",

@@ -135,13 +135,19 @@ def test_cloud_host_mapping(host: str, api: str | None) -> None:
 # -- a cloud-like server played by a MockTransport ----------------------------------------
 
 
-def cloud(skew_s: float = 0, version: str = "v2025.8", forbid: str = "") -> httpx.MockTransport:
+def cloud(
+    skew_s: float = 0,
+    version: str = "v2025.8",
+    forbid: str = "",
+    date: str | None = None,
+    info_status: int = 200,
+) -> httpx.MockTransport:
     def handler(request: httpx.Request) -> httpx.Response:
         host, path = request.url.host, request.url.path
         if host == "na.myconnectwise.net" and path == "/login/companyinfo/acme":
-            date = email.utils.formatdate(time.time() + skew_s, usegmt=True)
+            sent = date or email.utils.formatdate(time.time() + skew_s, usegmt=True)
             body = {"Codebase": "v2025_1/", "VersionCode": version, "CompanyName": "Acme"}
-            return httpx.Response(200, json=body, headers={"Date": date})
+            return httpx.Response(200, json=body, headers={"Date": sent})
         if host == "hooks.example.com":
             if path == "/gone":
                 return httpx.Response(404)
@@ -153,12 +159,13 @@ def cloud(skew_s: float = 0, version: str = "v2025.8", forbid: str = "") -> http
         if forbid and sub == forbid:
             return httpx.Response(403, json={"code": "Security", "message": "Not permitted"})
         if sub == "system/info":
-            return httpx.Response(200, json={"version": version})
+            return httpx.Response(info_status, json={"version": version})
         if sub == "system/callbacks":
             hooks = [
                 {"id": 1, "type": "ticket", "url": "https://hooks.example.com/cw"},
                 {"id": 2, "type": "company", "url": "https://hooks.example.com/gone"},
                 {"id": 3, "type": "contact", "url": "https://hooks.example.com/down"},
+                {"id": 4, "type": "time", "url": "not a url"},
             ]
             return httpx.Response(200, json=hooks)
         return httpx.Response(200, json=[{"id": 1}])
@@ -193,7 +200,21 @@ def test_cloud_site_clock_version_and_callbacks(cloud_env: dict[str, str]) -> No
         "[FAIL] callback 3 (contact) https://hooks.example.com/down: no answer (ConnectError)"
         in found
     )
+    assert "[FAIL] callback 4 (time) not a url: not an http(s) URL" in ran.out
     assert ran.code == 3
+
+
+def test_a_date_header_that_does_not_parse(cloud_env: dict[str, str]) -> None:
+    ran = run_cw(["doctor"], cloud_env, transport=cloud(date="yesterday-ish"))
+    assert "[warn] clock: the server's Date header does not parse, skew not checked" in ran.out
+
+
+def test_a_failing_server_at_login(cloud_env: dict[str, str]) -> None:
+    env = {**cloud_env}
+    ran = run_cw(["doctor", "--max-retries", "0"], env, transport=cloud(info_status=500))
+    assert ran.code == 3
+    assert "[FAIL] login: 500" in ran.out
+    assert "read tickets" not in ran.out
 
 
 def test_the_api_host_leads_to_its_site(cloud_env: dict[str, str]) -> None:

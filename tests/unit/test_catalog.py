@@ -309,3 +309,28 @@ def test_referenced_parameters_and_schemas_are_resolved() -> None:
     op = Catalog(doc).lookup("getY")
     assert [(p.name, p.type) for p in op.parameters] == [("fields", "string"), ("info", "object")]
     assert build_call(op, {"info": {"a": 1}}).query == {"info": '{"a":1}'}
+
+
+def test_the_body_media_types_are_kept() -> None:
+    post = catalog().lookup("postServiceTickets")
+    assert post.body_types == ("application/json",)
+    assert post.has_json_body
+    assert not catalog().lookup("getServiceTickets").has_json_body
+
+
+def test_a_multipart_body_is_refused_as_json() -> None:
+    doc = {
+        "paths": {
+            "/system/documents": {
+                "post": {
+                    "operationId": "postSystemDocuments",
+                    "requestBody": {"content": {"multipart/form-data": {"schema": {}}}},
+                }
+            }
+        }
+    }
+    op = Catalog(doc).lookup("postSystemDocuments")
+    assert op.has_body and not op.has_json_body and not op.body_required
+    with pytest.raises(InvalidArgumentError, match="multipart/form-data body, not JSON"):
+        build_call(op, {}, body={"file": "x"})
+    assert build_call(op, {}).body is None
