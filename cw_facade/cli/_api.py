@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cw_facade._catalog import Call, OperationInfo, build_call, catalog
+from cw_facade._catalog import Call, OperationInfo, UnknownOperationError, build_call, catalog
 from cw_facade.cli._exit import NotFound, UsageError
 from cw_facade.cli._output import write_json, write_records
 
@@ -85,8 +85,7 @@ def prepare(words: list[str], body_text: str | None) -> Call:
     name, rest = operation_name(words)
     found = catalog().find(name)
     if found is None:
-        catalog().lookup(name)  # raises UnknownOperationError with suggestions
-        raise AssertionError("unreachable")
+        raise UnknownOperationError(name, catalog().suggest(name))
     op, from_path = found
     values: dict[str, object] = dict(parse_pairs(rest))
     for key, value in from_path.items():

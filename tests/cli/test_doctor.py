@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cw_facade.cli._doctor import api_host_for, site_host_for
+from cw_facade.cli._doctor_setup import api_host_for, site_host_for
 from cw_facade.testing import ManageSimulator
 from tests.cli.conftest import Runner, run_cw
 
