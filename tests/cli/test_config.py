@@ -167,3 +167,11 @@ def test_group_writable_is_refused_too(tmp_path: Path) -> None:
     path = write(tmp_path / "c.toml", PROFILE, mode=0o620)
     with pytest.raises(ConfigError, match="0620"):
         load_config(path)
+
+
+def test_a_broken_file_does_not_quote_its_key(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", f'[profiles.default]\nprivate_key = "{SECRET}" oops\n')
+    with pytest.raises(ConfigError) as caught:
+        resolve({}, {}, path=path)
+    assert "not valid TOML" in str(caught.value)
+    assert SECRET not in str(caught.value)

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 
 from cw_facade.cli._export import _last_line
@@ -223,3 +224,33 @@ def test_no_total_means_no_eta(tmp_path: Path, env: dict[str, str], sim: ManageS
     last = ran.err.split("\r\033[K")[-1].splitlines()[0]
     assert last.startswith(f"tickets {len(jsonl_ids(out)):,}  ")
     assert "ETA" not in last and "%" not in last
+
+
+class InterruptAfter(httpx.HTTPTransport):
+    """A real transport that raises KeyboardInterrupt on the Nth ticket page (a Ctrl+C)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__()
+        self.pages = pages
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/service/tickets"):
+            self.pages -= 1
+            if self.pages < 0:
+                raise KeyboardInterrupt
+        return super().handle_request(request)
+
+
+def test_ctrl_c_keeps_whole_pages_and_resume_finishes(
+    env: dict[str, str], tmp_path: Path, cw: Runner
+) -> None:
+    out = tmp_path / "t.jsonl"
+    args = ["export", "tickets", "--output", str(out), "--page-size", "10"]
+    stopped = run_cw(args, env, transport=InterruptAfter(pages=2))
+    assert stopped.code == 130
+    assert "interrupted after 20 tickets (run again with --resume to continue)" in stopped.err
+    assert jsonl_ids(out) == list(range(1, 21))
+    resumed = run_cw([*args, "--resume"], env)
+    assert resumed.code == 0, resumed.err
+    ids = jsonl_ids(out)
+    assert ids == sorted(set(ids)) and len(ids) == ticket_count(cw)
