@@ -104,13 +104,20 @@ def check_host(settings: Settings, found: Findings) -> Iterator[Check]:
     site = site_host_for(host)
     port = f":{url.port}" if url.port else ""
     found.site_url = f"{url.scheme}://{site}{port}"
+    api_root = url.path.rstrip("/").endswith("apis/3.0")
     if site != host:
         yield Check(True, f"API host {host}; its site (for discovery) is {site}")
+    elif api_host_for(host) and api_root:
+        yield Check(
+            None,
+            f"an API root on the site host {host}: cloud APIs are served from {api_host_for(host)}",
+            f"give the site alone (https://{host}) or use https://{api_host_for(host)}{url.path}",
+        )
     elif api_host_for(host):
         yield Check(True, f"site {host}; the API is served from {api_host_for(host)} (automatic)")
     else:
         yield Check(True, f"host {host} (on-premise or custom: site and API host are the same)")
-    if url.path.strip("/") and not url.path.rstrip("/").endswith("apis/3.0"):
+    if url.path.strip("/") and not api_root:
         yield Check(
             False,
             f"base_url has the path {url.path!r}",

@@ -273,3 +273,22 @@ def test_a_registered_callback_that_answers(cw: Runner, receiver: str) -> None:
     assert registered.code == 0, registered.err
     ran = cw("doctor")
     assert f"(company) {receiver}: answers 204" in ran.out
+
+
+def test_an_api_root_on_the_cloud_site_host_warns(cloud_env: dict[str, str]) -> None:
+    env = {**cloud_env, "CW_BASE_URL": "https://na.myconnectwise.net/v2025_1/apis/3.0"}
+    answer_503 = httpx.MockTransport(lambda r: httpx.Response(503))
+    ran = run_cw(["doctor", "--max-retries", "0"], env, transport=answer_503)
+    assert (
+        "[warn] an API root on the site host na.myconnectwise.net: cloud APIs are served from "
+        "api-na.myconnectwise.net" in ran.out
+    )
+    assert "fix: give the site alone (https://na.myconnectwise.net) or use " in ran.out
+    assert "https://api-na.myconnectwise.net/v2025_1/apis/3.0" in ran.out
+
+
+def test_a_codebase_path_without_the_api_suffix_fails(cloud_env: dict[str, str]) -> None:
+    env = {**cloud_env, "CW_BASE_URL": "https://na.myconnectwise.net/v4_6_release"}
+    ran = run_cw(["doctor"], env, transport=cloud())
+    assert "[FAIL] base_url has the path '/v4_6_release'" in ran.out
+    assert ran.code == 3
