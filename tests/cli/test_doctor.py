@@ -118,7 +118,7 @@ def test_an_unsafe_config_file(cw: Runner, tmp_path: Path) -> None:
 
 
 def test_no_server_at_all(cw: Runner) -> None:
-    ran = cw("doctor", CW_BASE_URL="http://127.0.0.1:9")
+    ran = cw("doctor", "--max-retries", "0", CW_BASE_URL="http://127.0.0.1:9")
     assert ran.code == 3
     assert "[FAIL] codebase discovery: no answer from http://127.0.0.1:9" in ran.out
 
