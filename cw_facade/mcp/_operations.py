@@ -162,12 +162,12 @@ def register_operations(server: MCPServer, ctx: ToolContext) -> None:
         if answer is None:
             raise ValueError(f"{op.key} answered 404 Not Found for {call.path}")
         if isinstance(answer, list):
-            size = int(call.query.get(PAGE_SIZE, len(answer)) or len(answer))
+            size = int(call.query.get(PAGE_SIZE, "0"))
             result = bound_records(
                 [r if isinstance(r, dict) else {"value": r} for r in answer],
                 limit=ctx.settings.max_records,
                 max_bytes=ctx.settings.max_bytes,
-                more=len(answer) >= size > 0,
+                more=size > 0 and len(answer) >= size,  # a full page: there may be more
             )
         else:
             result = bound_record(

@@ -182,6 +182,13 @@ def test_find_and_call_operation(make_server: Any, sim: ManageSimulator) -> None
     assert [s["id"] for s in listed["records"]] == [
         s["id"] for s in sim.store.collection("/service/boards/{parentId}/statuses").iterate(1)
     ]
+    assert listed["truncated"] is False
+    paged = call(
+        server,
+        "call_operation",
+        {"operation": "GET /service/boards/1/statuses", "parameters": {"pageSize": 2}},
+    ).structured_content
+    assert paged["count"] == 2 and paged["truncated"] is True
     one = call(
         server, "call_operation", {"operation": "getServiceTicketsById", "parameters": {"id": 2}}
     )

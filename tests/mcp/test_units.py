@@ -186,3 +186,18 @@ def test_gate_decisions(tmp_path: Path) -> None:
     assert preview["would_be_refused"] is None and preview["sent"] is False
     outcomes = [json.loads(line)["outcome"] for line in log.path.read_text().splitlines()]
     assert outcomes == ["refused", "refused", "dry_run"]
+
+
+def test_the_public_surface_is_pinned_and_documented() -> None:
+    import inspect
+
+    import cw_facade.mcp as package
+
+    assert len(package.__all__) == len(set(package.__all__))
+    assert set(package.__all__) == {
+        "WRITE_TOOLS", "Credentials", "ServerSettings", "build_server", "main"
+    }  # fmt: skip
+    for name in package.__all__:
+        member = getattr(package, name)
+        if inspect.isclass(member) or inspect.isfunction(member):
+            assert inspect.getdoc(member), name
