@@ -1,9 +1,12 @@
-"""One set of ConnectWise credentials per server process, read from the environment.
+"""One set of ConnectWise credentials per server process: the environment, or a profile.
 
-The variables are the ones the demo and the CLI use: ``CW_BASE_URL``, ``CW_COMPANY``,
-``CW_PUBLIC_KEY``, ``CW_PRIVATE_KEY`` and ``CW_CLIENT_ID``. Give each person their own server
-process with their own member's API keys, so ConnectWise applies that member's security role
-to everything the agent does.
+They are resolved by the command line's loader (:mod:`cw_facade.cli._config`): the ``CW_*``
+variables (``CW_BASE_URL``, ``CW_COMPANY``, ``CW_PUBLIC_KEY``, ``CW_PRIVATE_KEY``,
+``CW_CLIENT_ID``, optional ``CW_CODEBASE`` and ``CW_API_VERSION``) win over a profile of the
+config file (``--profile``/``CW_PROFILE``; the file is ``$CW_CONFIG`` or
+``~/.config/cw-facade/config.toml``, mode 0600). Give each person their own server process
+with their own member's API keys, so ConnectWise applies that member's security role to
+everything the agent does.
 """
 
 from __future__ import annotations
@@ -11,11 +14,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._secrets import SecretString
 
-#: Environment variable for each credential, in the order the clients take them.
+if TYPE_CHECKING:
+    # Imported where used: the command line may import this package from its own.
+    from cw_facade.cli._config import Settings
+
+#: Environment variable of each required credential (the command line's names).
 ENV_NAMES = {
     "base_url": "CW_BASE_URL",
     "company": "CW_COMPANY",
@@ -29,7 +37,9 @@ ENV_NAMES = {
 class Credentials:
     """A site or API root, the login company, a member's key pair and the integration's clientId.
 
-    The private key is a :class:`~cw_facade.SecretString`: it never shows in a ``repr``.
+    ``codebase`` and ``api_version`` are optional client options (``None``: the client's
+    default). The private key is a :class:`~cw_facade.SecretString`: it never shows in a
+    ``repr``.
     """
 
     base_url: str
@@ -37,6 +47,8 @@ class Credentials:
     public_key: str
     private_key: SecretString = field(repr=False)
     client_id: str
+    codebase: str | None = None
+    api_version: str | None = None
 
     @property
     def actor(self) -> str:
@@ -44,22 +56,42 @@ class Credentials:
         return f"{self.company}+{self.public_key}"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Credentials:
-        """Read the ``CW_*`` variables (see :data:`ENV_NAMES`).
+    def from_settings(cls, settings: Settings) -> Credentials:
+        """The credentials of resolved command-line :class:`~cw_facade.cli._config.Settings`.
 
-        Raises ``ConnectWiseConfigurationError`` naming every variable that is unset or empty.
+        Raises ``ConnectWiseConfigurationError`` naming every required setting not given.
         """
-        env = os.environ if env is None else env
-        values = {key: env.get(name, "").strip() for key, name in ENV_NAMES.items()}
-        missing = [ENV_NAMES[key] for key, value in values.items() if not value]
-        if missing:
-            raise ConnectWiseConfigurationError(
-                f"set {', '.join(missing)} in the environment of the MCP server"
+        if settings.missing:
+            names = ", ".join(
+                f"{ENV_NAMES[name]} (profile key {name})" for name in settings.missing
             )
+            raise ConnectWiseConfigurationError(f"missing connection settings: {names}")
+        assert settings.base_url and settings.company and settings.public_key
+        assert settings.private_key is not None and settings.client_id
         return cls(
-            values["base_url"],
-            values["company"],
-            values["public_key"],
-            SecretString(values["private_key"]),
-            values["client_id"],
+            settings.base_url,
+            settings.company,
+            settings.public_key,
+            settings.private_key,
+            settings.client_id,
+            settings.codebase,
+            settings.api_version,
         )
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, profile: str | None = None
+    ) -> Credentials:
+        """Resolve the ``CW_*`` variables of ``env`` (default ``os.environ``), then ``profile``.
+
+        Raises ``ConnectWiseConfigurationError`` naming every missing setting, or for an
+        unknown profile or an unsafe or malformed config file (its message never holds a key).
+        """
+        from cw_facade.cli._config import ConfigError, resolve
+
+        env = os.environ if env is None else env
+        try:
+            settings = resolve({}, env, profile=profile)
+        except ConfigError as exc:
+            raise ConnectWiseConfigurationError(str(exc)) from None
+        return cls.from_settings(settings)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from cw_facade._errors import ConnectWiseConfigurationError
+from cw_facade.mcp._credentials import Credentials
 from cw_facade.mcp._settings import ServerSettings, parse_writable
 
 INSTALL_HINT = (
@@ -35,7 +36,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m cw_facade.mcp",
         description="A Model Context Protocol server for ConnectWise Manage. Credentials: "
-        "CW_BASE_URL, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID.",
+        "CW_BASE_URL, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID, or a profile "
+        "of the cw config file (--profile).",
+    )
+    p.add_argument(
+        "--profile",
+        help="config-file profile for what the environment does not set (env CW_PROFILE)",
     )
     p.add_argument(
         "--allow-writes",
@@ -115,7 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cw_facade.mcp._server import build_server
 
     try:
-        server = build_server(settings_from(args))
+        settings = settings_from(args)
+        credentials = Credentials.from_env(profile=args.profile)
+        server = build_server(settings, credentials=credentials)
     except (ConnectWiseConfigurationError, ValueError, OSError) as exc:
         sys.stderr.write(f"cw-facade MCP server: {exc}\n")
         return EXIT_USAGE

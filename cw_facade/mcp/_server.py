@@ -35,12 +35,18 @@ def _client_factory(credentials: Credentials) -> ClientFactory:
     def build() -> Any:
         from cw_facade._async_client import AsyncConnectWiseClient
 
+        options: dict[str, Any] = {}
+        if credentials.codebase:
+            options["codebase"] = credentials.codebase
+        if credentials.api_version:
+            options["api_version"] = credentials.api_version
         return AsyncConnectWiseClient(
             credentials.base_url,
             credentials.company,
             credentials.public_key,
             credentials.private_key,
             credentials.client_id,
+            **options,
         )
 
     return build

@@ -29,6 +29,7 @@ def server_env(sim: ManageSimulator, audit: Path, **extra: str) -> dict[str, str
         "CW_PRIVATE_KEY": sim.private_key,
         "CW_CLIENT_ID": sim.client_id,
         "CW_MCP_AUDIT_LOG": str(audit),
+        "CW_CONFIG": str(audit.parent / "no-config.toml"),
         **extra,
     }
 
@@ -82,6 +83,32 @@ def test_stdio_subprocess_with_writes_enabled(sim: ManageSimulator, tmp_path: Pa
     assert [line["outcome"] for line in audit_lines(audit)] == ["sent", "refused"]
 
 
+def test_stdio_subprocess_with_credentials_from_a_profile(
+    sim: ManageSimulator, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'''[profiles.sim]
+base_url = "{sim.base_url}"
+company = "{sim.company}"
+public_key = "{sim.public_key}"
+private_key = "{sim.private_key}"
+client_id = "{sim.client_id}"
+'''
+    )
+    config.chmod(0o600)
+    env = {
+        **get_default_environment(),
+        "CW_CONFIG": str(config),
+        "CW_MCP_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+    }
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "cw_facade.mcp", "--profile", "sim"], env=env
+    )
+    _, (company,) = run_stdio(params, [("get_company", {"company_id": 250})])
+    assert company.structured_content["record"]["id"] == 250
+
+
 def run_module(args: list[str], env: dict[str, str], prelude: str = "") -> Any:
     code = f"{prelude}import sys; from cw_facade.mcp import main; sys.exit(main({args!r}))"
     return subprocess.run(
@@ -103,7 +130,11 @@ def test_without_the_sdk_it_prints_the_install_hint(sim: ManageSimulator, tmp_pa
 
 
 def test_missing_credentials_and_bad_values_are_one_line(tmp_path: Path) -> None:
-    env = {**get_default_environment(), "CW_MCP_AUDIT_LOG": str(tmp_path / "a")}
+    env = {
+        **get_default_environment(),
+        "CW_MCP_AUDIT_LOG": str(tmp_path / "a"),
+        "CW_CONFIG": str(tmp_path / "none.toml"),
+    }
     done = run_module([], env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "CW_BASE_URL" in done.stderr and "CW_PRIVATE_KEY" in done.stderr
@@ -111,6 +142,8 @@ def test_missing_credentials_and_bad_values_are_one_line(tmp_path: Path) -> None
     assert bad.returncode == 2 and "not write tools: drop_tables" in bad.stderr
     flag = run_module([], {**env, "CW_MCP_ALLOW_WRITES": "maybe"})
     assert flag.returncode == 2 and "CW_MCP_ALLOW_WRITES" in flag.stderr
+    unknown = run_module(["--profile", "nope"], env)
+    assert unknown.returncode == 2 and "no profile 'nope'" in unknown.stderr
     remote = run_module(["--transport", "streamable-http", "--host", "0.0.0.0"], env)
     assert remote.returncode == 2 and "--allow-remote" in remote.stderr
 

@@ -57,8 +57,9 @@ def test_parse_writable_takes_text_or_names() -> None:
     assert parse_writable(["delete_ticket"]) == {"delete_ticket"}
 
 
-def test_credentials_from_env_never_show_the_private_key() -> None:
+def test_credentials_from_env_never_show_the_private_key(tmp_path: Path) -> None:
     env = {
+        "CW_CONFIG": str(tmp_path / "none.toml"),
         "CW_BASE_URL": "https://na.myconnectwise.net",
         "CW_COMPANY": "acme",
         "CW_PUBLIC_KEY": "pub",
@@ -69,8 +70,50 @@ def test_credentials_from_env_never_show_the_private_key() -> None:
     assert credentials.actor == "acme+pub"
     assert "very-secret" not in repr(credentials)
     assert credentials.private_key.get_secret_value() == "very-secret"
-    with pytest.raises(ConnectWiseConfigurationError, match="CW_COMPANY, CW_PRIVATE_KEY"):
+    with pytest.raises(ConnectWiseConfigurationError, match=r"CW_COMPANY .*, CW_PRIVATE_KEY"):
         Credentials.from_env({**env, "CW_COMPANY": " ", "CW_PRIVATE_KEY": ""})
+
+
+def write_config(path: Path, text: str, mode: int = 0o600) -> Path:
+    path.write_text(text)
+    path.chmod(mode)
+    return path
+
+
+PROFILE = """default_profile = "prod"
+[profiles.prod]
+base_url = "https://eu.myconnectwise.net"
+company = "acme"
+public_key = "profile-pub"
+private_key = "profile-secret"
+client_id = "cid"
+codebase = "v2025_1/"
+"""
+
+
+def test_credentials_from_a_profile_with_the_environment_first(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "config.toml", PROFILE)
+    credentials = Credentials.from_env({"CW_CONFIG": str(config)})
+    assert (credentials.base_url, credentials.actor) == (
+        "https://eu.myconnectwise.net",
+        "acme+profile-pub",
+    )
+    assert credentials.codebase == "v2025_1/"
+    overridden = Credentials.from_env({"CW_CONFIG": str(config), "CW_PUBLIC_KEY": "env-pub"})
+    assert overridden.public_key == "env-pub"
+    with pytest.raises(ConnectWiseConfigurationError, match="no profile 'other'"):
+        Credentials.from_env({"CW_CONFIG": str(config)}, profile="other")
+    readable = write_config(tmp_path / "open.toml", PROFILE, 0o644)
+    with pytest.raises(ConnectWiseConfigurationError, match="chmod 600") as caught:
+        Credentials.from_env({"CW_CONFIG": str(readable)})
+    assert "profile-secret" not in str(caught.value)
+
+
+def test_the_variables_are_the_command_lines(tmp_path: Path) -> None:
+    from cw_facade.cli._config import ENVIRONMENT, REQUIRED
+    from cw_facade.mcp._credentials import ENV_NAMES
+
+    assert ENV_NAMES == {name: ENVIRONMENT[name] for name in REQUIRED}
 
 
 def test_filters_render_through_the_builder() -> None:
