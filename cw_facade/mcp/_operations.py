@@ -111,7 +111,7 @@ def register_operations(server: MCPServer, ctx: ToolContext) -> None:
         include_writes: Annotated[
             bool, Field(description="Also list writes (they cannot be called here).")
         ] = False,
-        limit: Annotated[int, Field(ge=1, le=50)] = 10,
+        limit: Annotated[int, Field(ge=1, le=50, description="Most operations to list.")] = 10,
     ) -> dict[str, Any]:
         """Search the ConnectWise API description's operations by words, best first.
 

@@ -36,6 +36,8 @@ Limit = Annotated[
 ]
 Text = Annotated[str | None, Field(min_length=1, max_length=200)]
 OptionalId = Annotated[int | None, Field(ge=1)]
+CompanyId = Annotated[OptionalId, Field(description="Only records of this company (its id).")]
+NameContains = Annotated[Text, Field(description="Only records whose name contains this text.")]
 
 TIME_ENTRIES_PATH = "time/entries"
 AGREEMENTS_PATH = "finance/agreements"
@@ -94,9 +96,11 @@ def _register_tickets(server: MCPServer, ctx: ToolContext) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     async def search_tickets(
-        summary_contains: Text = None,
-        company_id: OptionalId = None,
-        board_id: OptionalId = None,
+        summary_contains: Annotated[
+            Text, Field(description="Only tickets whose summary contains this text.")
+        ] = None,
+        company_id: CompanyId = None,
+        board_id: Annotated[OptionalId, Field(description="Only tickets on this board.")] = None,
         status: Annotated[Text, Field(description="Status name, e.g. 'New'.")] = None,
         closed: Annotated[bool | None, Field(description="true: closed only; false: open.")] = None,
         filters: Filters = [],  # noqa: B006 (pydantic copies defaults)
@@ -154,7 +158,7 @@ def _register_companies(server: MCPServer, ctx: ToolContext) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     async def list_companies(
-        name_contains: Text = None,
+        name_contains: NameContains = None,
         identifier: Annotated[Text, Field(description="The company's short identifier.")] = None,
         filters: Filters = [],  # noqa: B006
         match: MatchArg = "all",
@@ -184,9 +188,9 @@ def _register_companies(server: MCPServer, ctx: ToolContext) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     async def list_contacts(
-        company_id: OptionalId = None,
-        last_name: Text = None,
-        first_name: Text = None,
+        company_id: CompanyId = None,
+        last_name: Annotated[Text, Field(description="Exact last name.")] = None,
+        first_name: Annotated[Text, Field(description="Exact first name.")] = None,
         filters: Filters = [],  # noqa: B006
         match: MatchArg = "all",
         conditions: RawConditions = None,
@@ -219,8 +223,8 @@ def _register_companies(server: MCPServer, ctx: ToolContext) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     async def list_configurations(
-        company_id: OptionalId = None,
-        name_contains: Text = None,
+        company_id: CompanyId = None,
+        name_contains: NameContains = None,
         filters: Filters = [],  # noqa: B006
         match: MatchArg = "all",
         conditions: RawConditions = None,
@@ -257,7 +261,7 @@ def _register_time_and_agreements(server: MCPServer, ctx: ToolContext) -> None:
         member_identifier: Annotated[
             Text, Field(description="Only this member's time (their identifier).")
         ] = None,
-        company_id: OptionalId = None,
+        company_id: CompanyId = None,
         filters: Filters = [],  # noqa: B006
         match: MatchArg = "all",
         conditions: RawConditions = None,
@@ -293,8 +297,8 @@ def _register_time_and_agreements(server: MCPServer, ctx: ToolContext) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     async def list_agreements(
-        company_id: OptionalId = None,
-        name_contains: Text = None,
+        company_id: CompanyId = None,
+        name_contains: NameContains = None,
         filters: Filters = [],  # noqa: B006
         match: MatchArg = "all",
         conditions: RawConditions = None,

@@ -64,6 +64,7 @@ def register_resources(server: MCPServer, ctx: ToolContext) -> None:
         mime_type="text/markdown",
     )
     def conditions_syntax() -> str:
+        """The filtering guide (static text)."""
         return CONDITIONS_SYNTAX
 
     @server.resource(
@@ -73,10 +74,12 @@ def register_resources(server: MCPServer, ctx: ToolContext) -> None:
         mime_type="application/json",
     )
     async def lookup_table() -> str:
+        """The lookups as JSON, read from ConnectWise on every read."""
         return json.dumps(await lookups(ctx), ensure_ascii=False)
 
     @server.prompt(description="Triage one ticket: read it, its notes and its company.")
     def triage_ticket(ticket_id: int) -> str:
+        """The triage instructions for ``ticket_id``."""
         return (
             f"Triage ConnectWise ticket {ticket_id}. Call get_ticket with ticket_id={ticket_id}, "
             "then get_company for its company. Summarise the problem, what has been tried "

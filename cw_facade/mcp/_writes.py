@@ -100,15 +100,17 @@ def register_writes(server: MCPServer, ctx: ToolContext) -> None:
     @tool_errors
     async def create_ticket(
         summary: Annotated[str, Field(min_length=1, max_length=100, description="Title.")],
-        company_id: RecordId,
+        company_id: Annotated[RecordId, Field(description="The customer company's id.")],
         description: Annotated[
             str | None, Field(min_length=1, max_length=20000, description="First note.")
         ] = None,
         board: Annotated[Name, Field(description="Board name, e.g. 'Service Desk'.")] = None,
-        board_id: OptionalId = None,
+        board_id: Annotated[OptionalId, Field(description="Board id (instead of board).")] = None,
         priority: Annotated[Name, Field(description="Priority name.")] = None,
-        priority_id: OptionalId = None,
-        contact_id: OptionalId = None,
+        priority_id: Annotated[
+            OptionalId, Field(description="Priority id (instead of priority).")
+        ] = None,
+        contact_id: Annotated[OptionalId, Field(description="The contact to reach.")] = None,
         dry_run: DryRun = False,
     ) -> dict[str, Any]:
         """Create a service ticket (POST /service/tickets). A write: needs writes enabled.

@@ -30,6 +30,8 @@ def test_list_tools_gives_every_tool_with_a_schema_and_hints(make_server: Any) -
         assert tool.input_schema["type"] == "object", name
         assert tool.annotations is not None
         assert tool.annotations.read_only_hint is (name in READ_TOOLS), name
+        for argument, schema in tool.input_schema["properties"].items():
+            assert schema.get("description"), f"{name}.{argument} has no description"
     assert tools["delete_ticket"].annotations.destructive_hint is True  # type: ignore[union-attr]
     create = tools["create_ticket"].input_schema
     assert set(create["required"]) == {"summary", "company_id"}
