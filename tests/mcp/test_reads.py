@@ -248,3 +248,18 @@ def test_resources_and_prompt(make_server: Any) -> None:
     assert {"id": 456, "name": "Resolved", "closes_ticket": True} in board["statuses"]
     assert any(p["id"] == 8 for p in table["priorities"])
     assert "ticket_id=7" in prompt.messages[0].content.text
+
+
+def test_bad_keys_give_a_401_tool_error_without_the_key(
+    sim: ManageSimulator, audit_path: Any
+) -> None:
+    from cw_facade import SecretString
+    from cw_facade.mcp import Credentials, ServerSettings, build_server
+
+    wrong = Credentials(
+        sim.base_url, sim.company, sim.public_key, SecretString("wrong-secret-123"), sim.client_id
+    )
+    server = build_server(ServerSettings(audit_log=audit_path), credentials=wrong)
+    result = call(server, "get_ticket", {"ticket_id": 1})
+    assert result.is_error and "401" in result.content[0].text
+    assert "wrong-secret-123" not in result.content[0].text
