@@ -13,7 +13,7 @@ from cw_facade.mcp._safety import WriteGate, WriteRefusedError
 from cw_facade.mcp._settings import ServerSettings
 
 if TYPE_CHECKING:
-    from cw_facade._async_client import AsyncConnectWiseClient
+    from cw_facade._async._client import AsyncConnectWiseClient
 
 P = ParamSpec("P")
 R = TypeVar("R")

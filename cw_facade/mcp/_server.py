@@ -33,7 +33,7 @@ Any other read: find_operation, then call_operation.
 
 def _client_factory(credentials: Credentials) -> ClientFactory:
     def build() -> Any:
-        from cw_facade._async_client import AsyncConnectWiseClient
+        from cw_facade._async._client import AsyncConnectWiseClient
 
         options: dict[str, Any] = {}
         if credentials.codebase:
