@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from cw_facade import AsyncConnectWiseClient, C, ConnectWiseClient, ConnectWiseClosedError
+from cw_facade import (
+    AsyncConnectWiseClient,
+    C,
+    ConnectWiseClient,
+    ConnectWiseClosedError,
+    ConnectWiseNotFoundError,
+)
 
 NEW_TICKET = {"summary": "Replay raw", "company": {"id": 250}, "board": {"id": 1}}
 NEW_ID = 301  # the demo seed holds tickets 1-300
@@ -90,3 +96,26 @@ async def test_async_close_is_aclose(aclient: AsyncConnectWiseClient) -> None:
     await aclient.close()  # the same as aclose(), for code written for the blocking client
     with pytest.raises(ConnectWiseClosedError, match="closed"):
         await aclient.get("system/info")
+
+
+def test_api_generated_operations(client: ConnectWiseClient) -> None:
+    from cw_manage_client.api.tickets import get_service_tickets, get_service_tickets_by_id
+
+    assert get_service_tickets_by_id.sync(1, client=client.api).id == 1
+    page = get_service_tickets.sync(client=client.api, conditions="id<=3", order_by="id asc")
+    assert [ticket.id for ticket in page] == [1, 2, 3]
+    with pytest.raises(ConnectWiseNotFoundError):
+        get_service_tickets_by_id.sync(999999, client=client.api)
+
+
+@pytest.mark.anyio
+async def test_api_generated_operations_async(aclient: AsyncConnectWiseClient) -> None:
+    from cw_manage_client.api.tickets import get_service_tickets, get_service_tickets_by_id
+
+    assert (await get_service_tickets_by_id.asyncio(1, client=aclient.api)).id == 1
+    page = await get_service_tickets.asyncio(
+        client=aclient.api, conditions="id<=3", order_by="id asc"
+    )
+    assert [ticket.id for ticket in page] == [1, 2, 3]
+    with pytest.raises(ConnectWiseNotFoundError):
+        await get_service_tickets_by_id.asyncio(999999, client=aclient.api)
