@@ -142,8 +142,13 @@ class ClientConfig:
 
     @property
     def origin(self) -> str:
-        """``scheme://api-host[:port]``: the base URL generated operations are built against."""
+        """``scheme://api-host[:port]``: where every request of the client goes."""
         return f"{self.endpoints.scheme}://{self.endpoints.api_host}"
+
+    @property
+    def base_url(self) -> str:
+        """What requests are built against: the API root, or :attr:`origin` before discovery."""
+        return self.origin if self.codebase is None else self.endpoints.api_root(self.codebase)
 
     @property
     def api_root(self) -> str | None:
@@ -188,15 +193,16 @@ class ClientConfig:
                 f"refusing to send a request to {url.scheme}://{url.host}: this client only "
                 f"talks to {self.origin} (credentials never leave it)"
             )
-        path, question, query = url.raw_path.decode("ascii").partition("?")
+        raw = url.raw_path
+        path, question, query = raw.decode("ascii").partition("?")
         _, marked, rest = path.partition("/" + _API_MARK)
         relative = rest if marked else path.lstrip("/")
-        target = f"/{self.codebase}{_API_MARK}{relative}{question}{query}"
+        target = f"/{self.codebase}{_API_MARK}{relative}{question}{query}".encode("ascii")
         headers = request.headers.copy()
         headers.update(self.auth_headers())
         return httpx.Request(
             request.method,
-            url.copy_with(raw_path=target.encode("ascii")),
+            url if target == raw else url.copy_with(raw_path=target),
             headers=headers,
             stream=request.stream,
             extensions=request.extensions,
@@ -229,7 +235,7 @@ class ClientConfig:
     def http_options(self) -> dict[str, Any]:
         """Options of the httpx client a transport builds for itself."""
         return {
-            "base_url": self.origin,
+            "base_url": self.base_url,
             "timeout": self.timeout,
             "verify": tls_setting(self.endpoints.scheme),
         }

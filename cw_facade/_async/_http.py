@@ -193,6 +193,7 @@ class AsyncManageHTTP(httpx.AsyncClient):
         except httpx.RequestError:
             response = None
         changed = config.apply_discovery(response)
+        self.base_url = config.base_url  # later requests are built on the API root at once
         ok = response is not None and response.status_code == 200
         _log.discovery(config.endpoints.site_host, config.codebase, ok)
         return changed
