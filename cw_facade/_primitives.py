@@ -3,8 +3,8 @@
 Everything else is written once, as async code in :mod:`cw_facade._async`, and the blocking
 copy in :mod:`cw_facade._sync` is generated from it (``scripts/unasync.py``), which renames
 each async name here to its blocking twin: ``AsyncLock`` → ``Lock``, ``async_sleep`` →
-``sleep``, ``async_receive`` → ``receive``, ``async_bounded_transport`` →
-``bounded_transport``.
+``sleep``, ``async_receive`` → ``receive``, ``async_bound_sockets`` →
+``bound_sockets``.
 
 Reading a response (``receive``) is where the two really differ. Both stream the body and
 count it twice against ``max_bytes``: as it arrives (compressed) and as it is decompressed
@@ -359,24 +359,24 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-def async_bounded_transport(
-    transport: httpx.AsyncBaseTransport | None, verify: Any
-) -> httpx.AsyncBaseTransport | None:
-    """The async client's transport as given: :func:`asyncio.timeout` bounds every phase."""
-    return transport
+def async_bound_sockets(*transports: httpx.AsyncBaseTransport | None) -> None:
+    """Nothing to do for the async client: :func:`asyncio.timeout` bounds every phase."""
 
 
-def bounded_transport(transport: httpx.BaseTransport | None, verify: Any) -> httpx.BaseTransport:
-    """The blocking client's transport, its sockets bounded by each attempt's deadline.
+def bound_sockets(*transports: httpx.BaseTransport | None) -> None:
+    """Give the sockets of ``transports`` the attempt's deadline (see the module docstring).
 
-    ``None`` gets a new :class:`httpx.HTTPTransport` (with ``verify``); an
-    :class:`httpx.HTTPTransport` passed in gets the deadline backend too; any other transport
-    is returned as it is (only its body is bounded, see :func:`receive`).
+    Called on the blocking client's own transport and its proxy mounts once httpx has built
+    them (so proxies from the environment still apply); an :class:`httpx.HTTPTransport`
+    passed as ``transport=`` gets it too. Any other transport is left as it is: only its body
+    is bounded, see :func:`receive`.
     """
-    if transport is None:
-        transport = httpx.HTTPTransport(verify=verify)
-    pool = getattr(transport, "_pool", None) if isinstance(transport, httpx.HTTPTransport) else None
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _DeadlineBackend):
-        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
-    return transport
+    for transport in transports:
+        if not isinstance(transport, httpx.HTTPTransport):
+            continue
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(
+            backend, _DeadlineBackend
+        ):
+            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]

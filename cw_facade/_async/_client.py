@@ -20,15 +20,15 @@ class AsyncConnectWiseClient(AsyncDomainMixin):
     ``max_response_bytes`` (largest response body, counted as received and once decompressed;
     default 256 MiB, ``None`` for no limit: over it a call raises
     :class:`~cw_facade.ConnectWiseResponseTooLargeError`), and either ``http_client`` (an
-    httpx client you own and close) or ``transport`` (an httpx transport). The async client also takes
-    ``concurrency`` (pages fetched at once by its scans). Every generated operation is
+    httpx client you own and close) or ``transport`` (an httpx transport). The async client
+    also takes ``concurrency`` (pages fetched at once by its scans). Every generated operation is
     reachable through :attr:`api`, on the same transport. Use the client as a context manager
     or close it.
 
     Raises :class:`~cw_facade.ConnectWiseConfigurationError` for missing, empty or unsafe
     credentials (line breaks, control characters, or characters an HTTP header cannot carry;
-    the message names the argument, never the value), a bad ``base_url`` or option, and ``http_client`` together with
-    ``transport``; nothing is sent by the constructor.
+    the message names the argument, never the value), a bad ``base_url`` or option, and
+    ``http_client`` together with ``transport``; nothing is sent by the constructor.
     """
 
     # unasync: begin-remove

@@ -43,7 +43,7 @@ from cw_facade._errors import (
 )
 from cw_facade._primitives import (
     AsyncLock,
-    async_bounded_transport,
+    async_bound_sockets,
     async_receive,
     async_sleep,
 )
@@ -104,12 +104,10 @@ class AsyncManageHTTP(httpx.AsyncClient):
         """A client for ``config``; nothing is sent yet."""
         if delegate is not None and transport is not None:
             raise ConnectWiseConfigurationError("pass http_client or transport, not both")
-        options = config.http_options()
         if delegate is not None:
             transport = _Unused()
-        else:
-            transport = async_bounded_transport(transport, options["verify"])
-        super().__init__(transport=transport, **options)
+        super().__init__(transport=transport, **config.http_options())
+        async_bound_sockets(self._transport, *self._mounts.values())
         self.config = config
         self._delegate = delegate
         self._discovery_lock = AsyncLock()

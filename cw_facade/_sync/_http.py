@@ -45,7 +45,7 @@ from cw_facade._errors import (
 )
 from cw_facade._primitives import (
     Lock,
-    bounded_transport,
+    bound_sockets,
     receive,
     sleep,
 )
@@ -106,12 +106,10 @@ class ManageHTTP(httpx.Client):
         """A client for ``config``; nothing is sent yet."""
         if delegate is not None and transport is not None:
             raise ConnectWiseConfigurationError("pass http_client or transport, not both")
-        options = config.http_options()
         if delegate is not None:
             transport = _Unused()
-        else:
-            transport = bounded_transport(transport, options["verify"])
-        super().__init__(transport=transport, **options)
+        super().__init__(transport=transport, **config.http_options())
+        bound_sockets(self._transport, *self._mounts.values())
         self.config = config
         self._delegate = delegate
         self._discovery_lock = Lock()
