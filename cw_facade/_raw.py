@@ -74,7 +74,9 @@ def fields_text(fields: object) -> str | None:
         raise ConnectWiseConfigurationError("fields must be a string or a list of strings")
     from cw_facade.conditions._query import check_fields
 
-    return check_fields(fields)
+    checked = check_fields(fields)
+    # Text is sent as written once it checks out (recorded cassettes match on the query).
+    return fields.strip() if isinstance(fields, str) and checked is not None else checked
 
 
 def order_by_text(order_by: object) -> str | None:
@@ -83,7 +85,8 @@ def order_by_text(order_by: object) -> str | None:
         return None
     from cw_facade.conditions._query import check_order_by
 
-    return check_order_by(order_by)
+    checked = check_order_by(order_by)
+    return order_by.strip() if isinstance(order_by, str) and checked is not None else checked
 
 
 def query_params(
