@@ -19,6 +19,8 @@ import httpx
 from cw_facade._constants import (
     CONNECT_TIMEOUT,
     DEFAULT_API_VERSION,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
@@ -30,6 +32,7 @@ from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._retry import RateGate
 from cw_facade._secrets import Redactor, SecretString
 from cw_facade._urls import Endpoints, codebase_from, parse_base_url
+from cw_facade._validation import check_header_value
 
 #: Where every API path starts below the codebase.
 _API_MARK = "apis/3.0/"
@@ -49,6 +52,32 @@ def require_text(name: str, value: object) -> str:
         raise ConnectWiseConfigurationError(
             f"{name} must be Latin-1 text (it is sent in an HTTP header)"
         ) from None
+    return value
+
+
+def require_credential(name: str, value: object, *, ascii_only: bool = False) -> str:
+    """A credential as text that is safe in an HTTP header; else a config error naming ``name``.
+
+    Refuses what :func:`require_text` refuses, then what
+    :func:`~cw_facade._validation.check_header_value` refuses (surrounding whitespace, control
+    characters, characters a header cannot carry: ASCII for ``client_id``, which travels as a
+    header of its own, Latin-1 for the rest, which travel base64-encoded in ``Authorization``).
+    The message names the argument and never shows the value.
+    """
+    text = require_text(name, value)
+    return check_header_value(name, text, highest=0x7F if ascii_only else 0xFF)
+
+
+def check_limit_option(name: str, value: object, unit: str) -> Any:
+    """A limit option: a positive number (``None``: no limit); else a configuration error."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConnectWiseConfigurationError(
+            f"{name} must be a positive number of {unit}, or None for no limit"
+        )
+    if value != value or value == float("inf"):
+        raise ConnectWiseConfigurationError(f"{name} must be finite (None means no limit)")
     return value
 
 
@@ -106,12 +135,20 @@ class ClientConfig:
         validate_conditions: bool = True,
         allow_insecure_http: bool = False,
         log_bodies: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         """Check and keep the configuration (nothing is sent here)."""
-        self.company = require_text("client", client)
-        self._username = SecretString(require_text("username", username))
-        self._password = SecretString(require_text("password", password))
-        self.client_id = require_text("client_id", client_id)
+        self.company = require_credential("client", client)
+        self._username = SecretString(require_credential("username", username))
+        for name, text in (("client", self.company), ("username", self._username)):
+            plain = text.get_secret_value() if isinstance(text, SecretString) else text
+            if ":" in plain:
+                raise ConnectWiseConfigurationError(
+                    f"{name} contains ':', which would break the Authorization header"
+                )
+        self._password = SecretString(require_credential("password", password))
+        self.client_id = require_credential("client_id", client_id, ascii_only=True)
         self.api_version = require_text("api_version", api_version)
         self.endpoints: Endpoints = parse_base_url(
             base_url, codebase=codebase, allow_insecure_http=allow_insecure_http
@@ -121,6 +158,14 @@ class ClientConfig:
         self.timeout = make_timeout(timeout)
         #: Seconds one attempt may take from sending to the last byte (``None``: no cap).
         self.total_timeout: float | None = self.timeout.read
+        #: Seconds one whole call may take, retries and waits included (``None``: no limit).
+        self.deadline: float | None = check_limit_option("deadline", deadline, "seconds")
+        if isinstance(max_response_bytes, float):
+            raise ConnectWiseConfigurationError("max_response_bytes must be an integer")
+        #: Largest response body, compressed and decompressed (``None``: no limit).
+        self.max_response_bytes: int | None = check_limit_option(
+            "max_response_bytes", max_response_bytes, "bytes"
+        )
         self.max_retries = check_count("max_retries", max_retries, 0)
         self.page_size = check_count("page_size", page_size, 1, MAX_PAGE_SIZE)
         self.validate_conditions = bool(validate_conditions)
@@ -176,6 +221,8 @@ class ClientConfig:
             "clientId": self.client_id,
             "Accept": f"{MEDIA_TYPE}; version={self.api_version}",
             "User-Agent": USER_AGENT,
+            # Only what the transport decompresses in bounded steps (max_response_bytes).
+            "Accept-Encoding": "gzip, deflate",
         }
 
     def attempt(self, request: httpx.Request) -> httpx.Request:
@@ -221,7 +268,11 @@ class ClientConfig:
         return httpx.Request(
             "GET",
             self.endpoints.companyinfo_url(self.company),
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            headers={
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": "gzip, deflate",
+            },
             extensions={"timeout": self.timeout.as_dict()},
         )
 

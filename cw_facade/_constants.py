@@ -11,6 +11,15 @@ from __future__ import annotations
 DEFAULT_TIMEOUT = 30.0
 #: Time allowed to establish a connection (seconds), never more than ``DEFAULT_TIMEOUT``.
 CONNECT_TIMEOUT = 10.0
+#: Seconds one whole call may take: every attempt, every retry delay and ``Retry-After`` wait,
+#: and codebase discovery (the client option ``deadline``; ``None`` there means no limit).
+DEFAULT_DEADLINE = 120.0
+#: Largest response body read, counted both as received (compressed) and once decompressed
+#: (the client option ``max_response_bytes``; ``None`` there means no limit). 256 MiB.
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+#: Most bytes one decompression step may produce, so a gzip bomb never inflates past the
+#: cap by more than this.
+DECODE_CHUNK_BYTES = 64 * 1024
 
 #: How often a failed call is repeated before its error is raised.
 DEFAULT_MAX_RETRIES = 3

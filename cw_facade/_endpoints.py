@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import CountBuilder, PageBuilder
 
 if TYPE_CHECKING:
@@ -136,12 +135,17 @@ def _wire(filters: Filters) -> tuple[Any, Any, Any]:
 
 
 def filters(conditions: object, fields: object, order_by: object, *, validate: bool) -> Filters:
-    """The checked :class:`Filters` of a list method (conditions parsed when ``validate``)."""
-    from cw_facade._raw import fields_text, wire_conditions
+    """The checked :class:`Filters` of a list method (conditions parsed when ``validate``).
 
-    if order_by is not None and not isinstance(order_by, str):
-        raise ConnectWiseConfigurationError("order_by must be a string like 'id desc'")
-    return Filters(wire_conditions(conditions, validate=validate), fields_text(fields), order_by)
+    ``conditions`` is a string or a builder expression, ``fields`` field paths, ``order_by``
+    ``"path [asc|desc]"`` items; anything else raises :class:`~cw_facade.InvalidArgumentError`
+    (see :mod:`cw_facade.conditions._query`).
+    """
+    from cw_facade._raw import fields_text, order_by_text, wire_conditions
+
+    return Filters(
+        wire_conditions(conditions, validate=validate), fields_text(fields), order_by_text(order_by)
+    )
 
 
 class LazyModule:

@@ -62,6 +62,16 @@ def retrying(request: httpx.Request, reason: str, delay: float, retry: int, limi
     )
 
 
+def deleted_earlier(request: httpx.Request, retries: int) -> None:
+    """A retried DELETE found the record gone after a lost response (WARNING)."""
+    logger.warning(
+        "%s %s answered 404 after %d retries: an earlier attempt deleted it; reporting success",
+        request.method,
+        api_path(request.url),
+        retries,
+    )
+
+
 def discovery(site: str, codebase: str | None, ok: bool) -> None:
     """The outcome of codebase discovery (DEBUG, or WARNING when it fell back)."""
     if ok:

@@ -12,58 +12,81 @@ from typing import Any
 
 from cw_facade._errors import ConnectWiseConfigurationError
 from cw_facade._paging import CountBuilder, PageBuilder, check_page_size
+from cw_facade._validation import (
+    InvalidArgumentError,
+    check_endpoint_ids,
+    check_extra_params,
+    check_record_id,
+    normalize_param_name,
+)
 
-#: Anything whose ``str()`` is a conditions string: a ``str`` or a builder expression.
+#: A conditions string or a builder expression (anything else is refused, never ``str()``-ed).
 Conditions = object
 #: Query parameter values the API understands.
 ParamValue = str | int | float | bool
 
 
 def endpoint_path(endpoint: str) -> str:
-    """``/service/tickets/`` → ``service/tickets``; refuse absolute URLs and dot segments."""
+    """``/service/tickets/`` → ``service/tickets``; refuse absolute URLs and dot segments.
+
+    An all-digit segment must be a valid record id (``service/tickets/0/notes`` and a
+    5,000-digit id raise :class:`~cw_facade.InvalidArgumentError` naming ``endpoint``).
+    """
     if not isinstance(endpoint, str):
         raise ConnectWiseConfigurationError("endpoint must be a string like 'service/tickets'")
     path = endpoint.strip().strip("/")
     segments = path.split("/")
     if not path or "://" in path or "?" in path or any(s in {"", ".", ".."} for s in segments):
         raise ConnectWiseConfigurationError(f"invalid endpoint {endpoint!r}")
-    return path
+    return check_endpoint_ids(path)
 
 
 def record_path(endpoint: str, record_id: int | str) -> str:
-    """``service/tickets`` and ``5`` → ``service/tickets/5``."""
-    text = str(record_id).strip() if not isinstance(record_id, bool) else ""
-    if not isinstance(record_id, int | str) or not (text.isascii() and text.isdigit()):
-        raise ConnectWiseConfigurationError(f"record_id must be a positive integer: {record_id!r}")
-    return f"{endpoint_path(endpoint)}/{int(text)}"
+    """``service/tickets`` and ``5`` → ``service/tickets/5``.
+
+    ``record_id`` is an ``int`` or ASCII digits from 1 to 2**31 - 1 (ConnectWise ids are
+    32-bit); ``0``, negatives, booleans and huge ids raise
+    :class:`~cw_facade.InvalidArgumentError` naming ``record_id``.
+    """
+    return f"{endpoint_path(endpoint)}/{check_record_id('record_id', record_id)}"
 
 
-def wire_conditions(conditions: Conditions | None, *, validate: bool) -> str | None:
-    """The conditions text to send; a plain ``str`` is checked first when ``validate`` is on.
+def wire_conditions(
+    conditions: Conditions | None, *, validate: bool, argument: str = "conditions"
+) -> str | None:
+    """The conditions text to send: a ``str`` (parsed first when ``validate`` is on) or a
+    builder expression; anything else raises :class:`~cw_facade.InvalidArgumentError`.
 
     Validation raises :class:`cw_facade.conditions.ConditionsSyntaxError` before any I/O.
     """
     if conditions is None:
         return None
-    if isinstance(conditions, str):
-        if not conditions.strip():
-            return None
-        if validate:
-            from cw_facade.conditions import parse  # loaded on first use
+    from cw_facade.conditions._query import check_conditions  # loaded on first use
 
-            parse(conditions)
-        return conditions
-    return str(conditions)
+    return check_conditions(conditions, argument=argument, validate=validate)
 
 
 def fields_text(fields: object) -> str | None:
-    """A ``fields`` selection as the API writes it: ``"id,summary"``."""
-    if fields is None or isinstance(fields, str):
-        return fields or None
-    items = list(fields) if isinstance(fields, Iterable) else None
-    if items is None or not all(isinstance(item, str) for item in items):
+    """A ``fields`` selection as the API writes it: ``"id,summary"`` (paths checked)."""
+    if fields is None:
+        return None
+    if not isinstance(fields, str) and not isinstance(fields, Iterable):
         raise ConnectWiseConfigurationError("fields must be a string or a list of strings")
-    return ",".join(items) or None
+    from cw_facade.conditions._query import check_fields
+
+    checked = check_fields(fields)
+    # Text is sent as written once it checks out (recorded cassettes match on the query).
+    return fields.strip() if isinstance(fields, str) and checked is not None else checked
+
+
+def order_by_text(order_by: object) -> str | None:
+    """An ``orderBy`` as the API writes it: ``"id desc,summary"`` (items checked)."""
+    if order_by is None:
+        return None
+    from cw_facade.conditions._query import check_order_by
+
+    checked = check_order_by(order_by)
+    return order_by.strip() if isinstance(order_by, str) and checked is not None else checked
 
 
 def query_params(
@@ -84,18 +107,51 @@ def query_params(
     values: dict[str, ParamValue | None] = {
         "conditions": wire_conditions(conditions, validate=validate),
         "fields": fields_text(fields),
-        "orderBy": order_by,
+        "orderBy": order_by_text(order_by),
         "page": page,
         "pageSize": pagesize,
     }
-    for key, value in (extra or {}).items():
-        if key.casefold() in _NAMED_PARAMS:
-            raise ConnectWiseConfigurationError(
-                f"pass {key!r} as the {_NAMED_PARAMS[key.casefold()]}= argument, not as an extra "
-                "parameter (it would skip its checks or be sent twice)"
-            )
-        values[key] = value
+    values.update(extra_params(extra or {}, validate=validate))
     return {key: value for key, value in values.items() if value is not None}
+
+
+def extra_params(
+    extra: Mapping[str, object], *, validate: bool = True
+) -> dict[str, ParamValue | None]:
+    """Extra query parameters, checked: names normalised before the duplicate checks.
+
+    A name that has its own argument (``conditions``, ``fields``, ``orderBy``, ``page``,
+    ``pageSize``, in any case or spacing) is refused; ``childConditions`` and
+    ``customFieldConditions`` (also as ``child_conditions`` / ``custom_field_conditions``)
+    are checked like ``conditions``; every value must be text, a number or a bool. Raises
+    :class:`~cw_facade.InvalidArgumentError`.
+    """
+    from cw_facade.conditions._query import CONDITION_ARGUMENTS, CONDITION_WIRE_NAMES
+
+    wire_of = {name.casefold(): name for name in CONDITION_ARGUMENTS.values()}
+    wire_of.update(CONDITION_ARGUMENTS)
+    clean = check_extra_params(extra, _NAMED_PARAMS)
+    out: dict[str, ParamValue | None] = {}
+    seen: dict[str, str] = {}
+    for name, value in clean.items():
+        key = normalize_param_name(name)
+        if key in CONDITION_WIRE_NAMES or key in CONDITION_ARGUMENTS:
+            wire = wire_of[key]
+            if wire in seen:
+                raise InvalidArgumentError(
+                    "params", f"{name!r} and {seen[wire]!r} are the same parameter; give it once"
+                )
+            seen[wire] = name
+            out[wire] = wire_conditions(value, validate=validate, argument=wire)
+            continue
+        if value is not None and (
+            not isinstance(value, str | int | float | bool) or isinstance(value, bytes)
+        ):
+            raise InvalidArgumentError(
+                name, f"must be text, a number or a bool, not {type(value).__name__}"
+            )
+        out[name] = value
+    return out
 
 
 #: Query parameters that have their own (checked) argument, by case-folded wire name.

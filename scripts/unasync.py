@@ -51,6 +51,7 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("get_async_httpx_client", "get_httpx_client"),
     ("async_sleep", "sleep"),
     ("async_receive", "receive"),
+    ("async_bound_sockets", "bound_sockets"),
     ("async_pages", "pages"),
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),

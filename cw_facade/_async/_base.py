@@ -20,6 +20,8 @@ from cw_facade._config import ClientConfig, check_count
 from cw_facade._constants import (
     DEFAULT_API_VERSION,
     DEFAULT_CONCURRENCY,  # unasync: remove
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
@@ -66,6 +68,8 @@ class AsyncClientBase:
         validate_conditions: bool = True,
         allow_insecure_http: bool = False,
         log_bodies: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -84,6 +88,8 @@ class AsyncClientBase:
             validate_conditions=validate_conditions,
             allow_insecure_http=allow_insecure_http,
             log_bodies=log_bodies,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         self.concurrency = check_count("concurrency", concurrency, 1)  # unasync: remove
         self.ticket_defaults = ticket_defaults
@@ -110,6 +116,16 @@ class AsyncClientBase:
     def max_retries(self) -> int:
         """How often a failed call is repeated (per call: ``max_retries=``)."""
         return self._config.max_retries
+
+    @property
+    def deadline(self) -> float | None:
+        """Seconds one whole call may take, retries and waits included (``None``: no limit)."""
+        return self._config.deadline
+
+    @property
+    def max_response_bytes(self) -> int | None:
+        """Largest response body read, compressed and decompressed (``None``: no limit)."""
+        return self._config.max_response_bytes
 
     @property
     def page_size(self) -> int:

@@ -14,15 +14,21 @@ class AsyncConnectWiseClient(AsyncDomainMixin):
     clientId GUID, ``ticket_defaults`` a :class:`~cw_facade.TicketDefaults`. Keyword options:
     ``api_version``, ``codebase`` (skips discovery), ``timeout`` (seconds or
     :class:`httpx.Timeout`), ``max_retries``, ``page_size``, ``validate_conditions``,
-    ``allow_insecure_http``, ``log_bodies``, and either ``http_client`` (an httpx client you
-    own and close) or ``transport`` (an httpx transport). The async client also takes
-    ``concurrency`` (pages fetched at once by its scans). Every generated operation is
+    ``allow_insecure_http``, ``log_bodies``, ``deadline`` (seconds one whole call may take,
+    every attempt, retry delay and ``Retry-After`` wait included; default 120, ``None`` for no
+    limit: past it a call raises :class:`~cw_facade.ConnectWiseDeadlineError`),
+    ``max_response_bytes`` (largest response body, counted as received and once decompressed;
+    default 256 MiB, ``None`` for no limit: over it a call raises
+    :class:`~cw_facade.ConnectWiseResponseTooLargeError`), and either ``http_client`` (an
+    httpx client you own and close) or ``transport`` (an httpx transport). The async client
+    also takes ``concurrency`` (pages fetched at once by its scans). Every generated operation is
     reachable through :attr:`api`, on the same transport. Use the client as a context manager
     or close it.
 
     Raises :class:`~cw_facade.ConnectWiseConfigurationError` for missing, empty or unsafe
-    credentials, a bad ``base_url`` or option, and ``http_client`` together with
-    ``transport``; nothing is sent by the constructor.
+    credentials (line breaks, control characters, or characters an HTTP header cannot carry;
+    the message names the argument, never the value), a bad ``base_url`` or option, and
+    ``http_client`` together with ``transport``; nothing is sent by the constructor.
     """
 
     # unasync: begin-remove

@@ -8,6 +8,20 @@ holds back the whole client, puts each attempt on the API root with ConnectWise'
 whole at the timeout, retries what may be retried, logs, and raises the facade's exception for
 any status that is not success. Retries sit above the httpx transport, so replayed cassettes
 (vcrpy patches the transports' ``handle_request``) exercise them.
+
+Limits (each raises a :class:`~cw_facade.ConnectWiseLimitError` naming its option):
+
+- ``deadline``: the whole call (discovery, every attempt, every retry delay, ``Retry-After``
+  and 429-gate wait) ends by it. An attempt gets at most the time left; a wait that would end
+  past it is not begun. Either raises :class:`~cw_facade.ConnectWiseDeadlineError`, chaining
+  what the last attempt got. How each phase is bounded: :mod:`cw_facade._primitives`.
+- ``max_response_bytes``: the body, as received and as decompressed, raising
+  :class:`~cw_facade.ConnectWiseResponseTooLargeError` while reading (never retried).
+
+A DELETE retried after an attempt whose outcome was lost (a timeout, a broken connection, a
+5xx: the server may have deleted the record before failing) that then gets ConnectWise's 404
+reports success: the record is gone, which is what the call asked for. A 404 on the first
+attempt, or after only a refused connection or a 429, still raises.
 """
 
 from __future__ import annotations
@@ -20,14 +34,27 @@ import httpx
 
 from cw_facade import _log
 from cw_facade._config import ClientConfig
-from cw_facade._errors import ConnectWiseClosedError, ConnectWiseConfigurationError
-from cw_facade._primitives import AsyncLock, async_receive, async_sleep
+from cw_facade._errors import (
+    ConnectWiseClosedError,
+    ConnectWiseConfigurationError,
+    ConnectWiseDeadlineError,
+    ConnectWiseError,
+    ConnectWiseResponseTooLargeError,
+)
+from cw_facade._primitives import (
+    AsyncLock,
+    async_bound_sockets,
+    async_receive,
+    async_sleep,
+)
 from cw_facade._responses import (
     REDACTOR_EXTENSION,
     RETRIES_EXTENSION,
     api_error,
+    api_path,
     json_error_body,
     release,
+    safe_url,
     transport_error,
 )
 from cw_facade._retry import (
@@ -36,6 +63,11 @@ from cw_facade._retry import (
     response_is_retryable,
     retry_delay,
 )
+
+#: Transport failures after which the server surely did not act (nothing reached it).
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: Where a DELETE reported as done after a lost response is marked (``response.extensions``).
+DELETED_EARLIER_EXTENSION = "cw_facade.deleted_earlier"
 
 #: The ``extensions`` key of a request that carries its :class:`CallOptions`.
 CALL_OPTIONS = "cw_facade.call"
@@ -75,6 +107,7 @@ class AsyncManageHTTP(httpx.AsyncClient):
         if delegate is not None:
             transport = _Unused()
         super().__init__(transport=transport, **config.http_options())
+        async_bound_sockets(self._transport, *self._mounts.values())
         self.config = config
         self._delegate = delegate
         self._discovery_lock = AsyncLock()
@@ -108,21 +141,36 @@ class AsyncManageHTTP(httpx.AsyncClient):
         config = self.config
         options = request.extensions.get(CALL_OPTIONS)
         limit = config.retry_limit(options.max_retries if options is not None else None)
-        retries, rediscovered = 0, False
+        end = None if config.deadline is None else self._now() + config.deadline
+        retries, rediscovered, maybe_done = 0, False, False
         while True:
-            await self._ensure_codebase()
+            await self._ensure_codebase(end)
             gate = config.gate.wait(self._now())
             if gate > 0:
+                if self._past(end, gate):
+                    raise self._deadline(request, retries, f"a 429 holds the client {gate:.1f} s")
                 await self._sleep(gate)
             attempt = config.attempt(request)
+            budget, capped = self._budget(end)
+            if budget is not None and budget <= 0:
+                raise self._deadline(attempt, retries, "no time left for another attempt")
             started = self._now()
             try:
-                response = await async_receive(self._send_once, attempt, config.total_timeout)
+                response = await async_receive(
+                    self._send_once, attempt, budget, config.max_response_bytes
+                )
+            except ConnectWiseResponseTooLargeError as exc:
+                raise self._located(exc, attempt, retries) from None
             except httpx.RequestError as exc:
                 _log.failure(attempt, exc, self._now() - started, retries)
+                if capped and isinstance(exc, httpx.TimeoutException):
+                    config.redactor.scrub_http_error(exc)
+                    raise self._deadline(attempt, retries, "the last attempt ran out") from exc
                 delay = self._plan_retry(attempt, exc, retries, limit)
                 if delay is None:
                     raise transport_error(attempt, exc, retries, config.redactor) from exc
+                failed: BaseException = exc
+                maybe_done = maybe_done or not isinstance(exc, _NOT_SENT)
             else:
                 release(response)
                 response.extensions[RETRIES_EXTENSION] = retries
@@ -131,15 +179,64 @@ class AsyncManageHTTP(httpx.AsyncClient):
                 if not rediscovered and self._may_rediscover(response):
                     rediscovered = True
                     # A write is never sent twice: the new codebase serves the next call.
-                    if await self._discover() and is_idempotent(attempt):
+                    if await self._discover(end) and is_idempotent(attempt):
                         continue
                 if response.is_success:
                     return response
+                if maybe_done and _deleted_earlier(attempt, response):
+                    return _deleted(attempt, response)
                 delay = self._plan_retry(attempt, response, retries, limit)
                 if delay is None:
                     raise api_error(response)
+                failed = api_error(response)
+                maybe_done = maybe_done or response.status_code >= 500
+            if self._past(end, delay):
+                detail = f"retrying after {_outcome(failed)} would wait {delay:.1f} s"
+                raise self._deadline(attempt, retries, detail) from failed
             await self._sleep(delay)
             retries += 1
+
+    def _budget(self, end: float | None) -> tuple[float | None, bool]:
+        """Seconds the next attempt may take, and whether the call's deadline set them."""
+        total = self.config.total_timeout
+        if end is None:
+            return total, False
+        left = end - self._now()
+        if total is None or left < total:
+            return left, True
+        return total, False
+
+    def _past(self, end: float | None, wait: float) -> bool:
+        """Whether waiting ``wait`` seconds from now would end past the deadline ``end``."""
+        return end is not None and self._now() + wait > end
+
+    def _deadline(
+        self, request: httpx.Request, retries: int, detail: str
+    ) -> ConnectWiseDeadlineError:
+        """The error for a call that ran out of its ``deadline``."""
+        return ConnectWiseDeadlineError(
+            limit=self.config.deadline,
+            detail=detail,
+            method=request.method.upper(),
+            url=safe_url(request.url),
+            path=api_path(request.url),
+            retries_taken=retries,
+            redactor=self.config.redactor,
+        )
+
+    def _located(
+        self, exc: ConnectWiseError, request: httpx.Request, retries: int
+    ) -> ConnectWiseError:
+        """A limit error raised while reading, naming the request it happened on."""
+        if not isinstance(exc, ConnectWiseResponseTooLargeError):
+            return exc
+        located = exc.at(
+            method=request.method.upper(),
+            url=self.config.redactor.scrub(safe_url(request.url)),
+            path=api_path(request.url),
+            retries_taken=retries,
+        )
+        return located
 
     async def _send_once(self, request: httpx.Request, stream: bool) -> httpx.Response:
         """One attempt, through the caller's httpx client when one was injected."""
@@ -174,23 +271,28 @@ class AsyncManageHTTP(httpx.AsyncClient):
 
     # -- codebase discovery ----------------------------------------------------------------
 
-    async def _ensure_codebase(self) -> None:
+    async def _ensure_codebase(self, end: float | None = None) -> None:
         """Discover the codebase once, however many callers ask at the same time."""
         if self.config.codebase is not None:
             return
         async with self._discovery_lock:
             if self.config.codebase is None:
-                await self._discover()
+                await self._discover(end)
 
-    async def _discover(self) -> bool:
-        """Fetch the codebase from companyinfo; return whether it changed."""
+    async def _discover(self, end: float | None = None) -> bool:
+        """Fetch the codebase from companyinfo (within the call's deadline ``end``).
+
+        Any failure, a limit included, falls back to the default codebase; the call that
+        needed it then meets its own deadline.
+        """
         config = self.config
         request = config.discovery_request()
+        budget, _ = self._budget(end)
         try:
             response: httpx.Response | None = await async_receive(
-                self._send_once, request, config.total_timeout
+                self._send_once, request, budget, config.max_response_bytes
             )
-        except httpx.RequestError:
+        except (httpx.RequestError, ConnectWiseResponseTooLargeError):
             response = None
         changed = config.apply_discovery(response)
         self.base_url = config.base_url  # later requests are built on the API root at once
@@ -213,3 +315,27 @@ class AsyncManageHTTP(httpx.AsyncClient):
     async def _sleep(self, seconds: float) -> None:
         """Wait before a retry or while the client is held back after a 429."""
         await async_sleep(seconds)
+
+
+def _outcome(failed: BaseException) -> str:
+    """What an attempt got, for a message: ``status 503`` or ``ReadTimeout``."""
+    status = getattr(failed, "status_code", None)
+    if isinstance(status, int):
+        return f"status {status}"
+    return type(failed.__cause__ or failed).__name__
+
+
+def _deleted_earlier(attempt: httpx.Request, response: httpx.Response) -> bool:
+    """A DELETE answered with ConnectWise's own 404 (not a proxy's page)."""
+    return (
+        attempt.method.upper() == "DELETE"
+        and response.status_code == 404
+        and json_error_body(response) is not None
+    )
+
+
+def _deleted(attempt: httpx.Request, response: httpx.Response) -> httpx.Response:
+    """The success a retried DELETE reports when an earlier attempt may have done it."""
+    _log.deleted_earlier(attempt, response.extensions.get(RETRIES_EXTENSION, 0))
+    extensions = {**response.extensions, DELETED_EARLIER_EXTENSION: True}
+    return httpx.Response(204, request=attempt, extensions=extensions)

@@ -13,6 +13,7 @@ from cw_facade._errors import (
     ConnectWiseNotFoundError,
     ConnectWiseResponseError,
 )
+from cw_facade._validation import InvalidArgumentError
 
 from .conftest import CLIENT, CLIENT_ID, PASSWORD, USERNAME, body_of, cw_error, respond, scripted
 
@@ -65,14 +66,23 @@ async def test_get_builds_query_in_api_spelling(make: Any) -> None:
     assert server.paths == ["service/tickets"]
 
 
-async def test_conditions_object_is_sent_by_its_str(make: Any) -> None:
+async def test_a_builder_expression_is_sent_as_conditions(make: Any) -> None:
+    from cw_facade.conditions import C
+
+    server = scripted(respond(200, []))
+    await make(server).call("get", "service/tickets", conditions=C.summary.contains("x"))
+    assert server.requests[0].url.params["conditions"] == 'summary contains "x"'
+
+
+async def test_another_object_as_conditions_is_refused_unsent(make: Any) -> None:
     class Expr:
         def __str__(self) -> str:
             return 'summary contains "x"'
 
-    server = scripted(respond(200, []))
-    await make(server).call("get", "service/tickets", conditions=Expr())
-    assert server.requests[0].url.params["conditions"] == 'summary contains "x"'
+    server = scripted()
+    with pytest.raises(InvalidArgumentError, match="conditions"):
+        await make(server).call("get", "service/tickets", conditions=Expr())
+    assert server.requests == []
 
 
 async def test_get_404_is_none(make: Any) -> None:
