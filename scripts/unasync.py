@@ -52,6 +52,7 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("async_sleep", "sleep"),
     ("async_receive", "receive"),
     ("async_pages", "pages"),
+    ("async_sequential", "sequential"),
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),
     ("__aiter__", "__iter__"),
