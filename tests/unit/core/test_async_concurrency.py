@@ -1,4 +1,8 @@
-"""Concurrent paging and the shared 429 gate of the async client."""
+"""Concurrent paging and the shared 429 gate of the async client.
+
+The page-number tests pass ``forward_only=False`` (page numbers fetched ahead); the exact
+default (disjoint id slices) has its own tests at the end and in ``test_exact_scans.py``.
+"""
 
 from __future__ import annotations
 
@@ -54,7 +58,7 @@ async def test_pages_are_fetched_concurrently_and_yielded_in_order() -> None:
     handler = SlowPages(recs(23))
     twin = make_async(handler, concurrency=3)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 24))
@@ -68,7 +72,9 @@ async def test_concurrency_bound_is_respected(concurrency: int) -> None:
     handler = SlowPages(recs(40))
     twin = make_async(handler, concurrency=concurrency)
     try:
-        assert len(await twin.call("get_all", "service/tickets", pagesize=3)) == 40
+        assert (
+            len(await twin.call("get_all", "service/tickets", pagesize=3, forward_only=False)) == 40
+        )
     finally:
         await twin.close()
     assert handler.peak == concurrency
@@ -79,7 +85,7 @@ async def test_limit_plans_only_the_pages_needed() -> None:
     handler = SlowPages(recs(23))
     twin = make_async(handler, concurrency=4)
     try:
-        records = await twin.collect("service/tickets", pagesize=5, limit=12)
+        records = await twin.collect("service/tickets", pagesize=5, limit=12, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 13))
@@ -90,7 +96,7 @@ async def test_records_added_during_the_scan_are_still_read() -> None:
     handler = SlowPages(recs(12), count=10)
     twin = make_async(handler, concurrency=4)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 13))
@@ -107,7 +113,7 @@ async def test_records_shifting_across_a_page_boundary_are_not_duplicated() -> N
 
     twin = make_async(handler, concurrency=2)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 11))
@@ -124,21 +130,22 @@ async def test_count_failure_falls_back_to_sequential(status: int) -> None:
 
     twin = make_async(handler, concurrency=4)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 8))
     assert twin.server.paths == ["service/tickets/count", "service/tickets", "service/tickets"]
 
 
-async def test_forward_only_never_counts() -> None:
-    twin = make_async(lambda r: respond(200, recs(2)), concurrency=4)
+async def test_a_short_first_page_ends_an_exact_scan_without_slices() -> None:
+    twin = make_async(pages_handler(recs(2)), concurrency=4)
     try:
         records = await twin.collect("service/tickets", pagesize=5, forward_only=True)
     finally:
         await twin.close()
     assert len(records) == 2
-    assert twin.server.paths == ["service/tickets"]
+    assert twin.server.paths.count("service/tickets/count") == 1
+    assert sum(1 for r in twin.server.requests if "pageId" in r.url.params) == 0
 
 
 async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
@@ -153,7 +160,9 @@ async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
     seen: list[int] = []
     try:
         with pytest.raises(ConnectWiseServerError):
-            async for record in twin.client.iter_all("service/tickets", pagesize=5):
+            async for record in twin.client.iter_all(
+                "service/tickets", pagesize=5, forward_only=False
+            ):
                 seen.append(record["id"])
     finally:
         await twin.close()
@@ -189,7 +198,7 @@ async def test_stopping_early_cancels_outstanding_pages() -> None:
     handler = StallAfterFirstPage(recs(40))
     twin = make_async(handler, concurrency=4)
     try:
-        records = twin.client.iter_all("service/tickets", pagesize=5)
+        records = twin.client.iter_all("service/tickets", pagesize=5, forward_only=False)
         first = await records.__anext__()
         await records.aclose()
         for _ in range(10):
@@ -251,7 +260,7 @@ async def test_concurrent_paging_survives_429s() -> None:
 
     twin = make_async(handler, concurrency=3)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 31))

@@ -103,7 +103,10 @@ async def test_lists(make: Make, name: str, args: tuple[Any, ...], path: str, mo
     found = await twin.call(name, *args)
     assert [type(item) for item in found] == [model, model]
     assert [item.id for item in found] == [1, 2]
-    assert twin.router.sent() == [("GET", path)]
+    sent = twin.router.sent()
+    # the async client also asks the highest id (to cut the scan into id slices) at once
+    # (a list of children has no /count: it is scanned sequentially)
+    assert sent == [("GET", path)] * (2 if twin.kind == "async" and not args else 1)
 
 
 @pytest.mark.parametrize(("name", "args", "path", "model"), [r for r in LISTS if r[1]])
@@ -170,12 +173,12 @@ async def test_iterators_are_lazy_and_page(make: Make) -> None:
         return respond(200, pages.get(int(request.url.params["page"]), []))
 
     twin = make({("GET", "service/tickets"): page, ("GET", "company/companies"): page})
-    iterator = twin.client.iter_tickets(pagesize=2)
+    iterator = twin.client.iter_tickets(pagesize=2, forward_only=False)
     assert twin.router.requests == []
     items = [t async for t in iterator] if twin.kind == "async" else list(iterator)
     assert [t.id for t in items] == [1, 2, 3]
     assert all(isinstance(t, Ticket) for t in items)
-    companies = await twin.collect("iter_companies", pagesize=2, limit=2)
+    companies = await twin.collect("iter_companies", pagesize=2, limit=2, forward_only=False)
     assert [c.id for c in companies] == [1, 2]
     assert all(isinstance(c, Company) for c in companies)
 
