@@ -1,7 +1,8 @@
 """Concurrent paging of the async client (no blocking twin): several requests at once, in order.
 
-Exact scans (the default) are split into disjoint id ranges: page 1 (forward-only), ``/count``
-and the highest id (``orderBy=id desc&pageSize=1``) are asked at once; the ids after page 1 up
+Exact scans (the default) are split into disjoint id ranges: page 1 (forward-only) and
+``/count`` are asked at once; when more than a page remains, the highest id
+(``orderBy=id desc&pageSize=1``) follows, and the ids after page 1 up
 to the highest are cut into slices ``id > a AND id <= b`` expected to hold about one page
 each, plus an open slice ``id > highest`` for records added meanwhile. Up to ``concurrency``
 slices are fetched at once (each slice's first page); the slices are produced strictly in id
@@ -236,14 +237,13 @@ async def _id_slices(
         return
     first = asyncio.ensure_future(client._call(cursor.request(), max_retries))
     total = asyncio.ensure_future(client._count(cursor.count(), max_retries))
-    top = asyncio.ensure_future(client._call(cursor.keyset.last(), max_retries))
     try:
         records = _advance(cursor, await first)
         if records:
             yield records
-        bounds = await _bounds(cursor, total, top) if cursor.mode == FORWARD else None
+        bounds = await _bounds(client, cursor, total, max_retries)
     finally:
-        await _cancel({1: first, 2: total, 3: top})
+        await _cancel({1: first, 2: total})
     if bounds is not None and not cursor.done:
         async with aclosing(_slices(client, cursor, bounds, max_retries)) as pages:
             async for page in pages:
@@ -255,11 +255,24 @@ async def _id_slices(
 
 
 async def _bounds(
-    cursor: PageCursor, total: asyncio.Future[int], top: asyncio.Future[Result]
+    client: AsyncClientCore,
+    cursor: PageCursor,
+    total: asyncio.Future[int],
+    max_retries: int | None,
 ) -> list[int] | None:
-    """The upper ids of the slices after page 1, or ``None`` to go on sequentially."""
+    """The upper ids of the slices after page 1, or ``None`` to go on sequentially.
+
+    The highest id is asked only when ``/count`` says more than a page remains.
+    """
+    if cursor.done or cursor.mode != FORWARD or cursor.keyset is None:
+        return None
     try:
-        count, highest = await total, await top
+        remaining = await total - cursor.produced
+        if remaining <= cursor.pagesize:
+            return None
+        if cursor.limit is not None and cursor.limit - cursor.produced <= cursor.pagesize:
+            return None
+        highest = await client._call(cursor.keyset.last(), max_retries)
     except (ConnectWiseNotFoundError, ConnectWiseBadRequestError):
         return None
     try:
@@ -267,10 +280,8 @@ async def _bounds(
     except PageShapeError:
         return None
     last = record_id(records[0]) if records else None
-    start, remaining = cursor.after, count - cursor.produced
-    if last is None or last <= start or remaining <= cursor.pagesize or cursor.done:
-        return None
-    if cursor.limit is not None and cursor.limit - cursor.produced <= cursor.pagesize:
+    start = cursor.after
+    if last is None or last <= start:
         return None
     width = max(1, (last - start) * cursor.pagesize // remaining)
     return [*range(start + width, last, width), last]

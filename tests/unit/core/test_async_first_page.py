@@ -77,7 +77,8 @@ async def test_exact_scans_ask_page_one_the_count_and_the_highest_id_together(to
     assert ids == list(range(1, total + 1))
     assert twin.server.paths.count("service/tickets/count") == 1
     highest = [r for r in twin.server.requests if r.url.params.get("orderBy") == "id desc"]
-    assert [r.url.params["pageSize"] for r in highest] == ["1"]
+    # the highest id is asked only when more than a page remains: slices are worth it then
+    assert [r.url.params["pageSize"] for r in highest] == (["1"] if total > 10 else [])
 
 
 @pytest.mark.parametrize("count_status", [400, 404])

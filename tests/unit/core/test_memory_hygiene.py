@@ -82,7 +82,7 @@ async def test_async_paging_leaves_no_response_to_the_cycle_collector() -> None:
     async with http, AsyncConnectWiseClient(**_options(), http_client=http) as client:
         tickets = await client.get_tickets(pagesize=10)
     assert [t.id for t in tickets] == list(range(1, 26))
-    # page 1, the count and the highest id at once, then the id slices (20], (25] and (25, ...)
+    # page 1 and the count at once, the highest id, then the id slices (20], (25] and (25, ...)
     assert pages == [200] * 6
     assert _responses_in_garbage() == []
 

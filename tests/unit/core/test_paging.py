@@ -11,14 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
-from cw_facade.conditions import matches, parse
-
 from cw_facade._errors import (
     ConnectWiseConfigurationError,
     ConnectWisePageLoopError,
     ConnectWiseResponseError,
 )
 from cw_facade._paging import ConnectWisePagingWarning
+from cw_facade.conditions import matches, parse
 
 from .conftest import ROOT_PREFIX, Server, pages_handler, respond
 
