@@ -280,3 +280,88 @@ def test_recent_ids_remember_a_window_of_pages_only() -> None:
     assert 1 not in seen and 2 in seen  # older pages are forgotten: memory is bounded
     seen.next_page()
     assert 2 not in seen
+
+
+class SlowSlices:
+    """An async exact-scan server: forward-only and id bounds; tracks concurrent page requests."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.inner = pages_handler(records)
+        self.inflight = 0
+        self.peak = 0
+        self.slices: list[str | None] = []
+        self.ranges: list[tuple[str | None, str | None]] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if "pagination-type" not in request.headers:
+            return self.inner(request)  # /count, the highest id
+        params = request.url.params
+        self.slices.append(params.get("conditions"))
+        self.ranges.append((params.get("pageId"), params.get("conditions")))
+        self.inflight += 1
+        self.peak = max(self.peak, self.inflight)
+        try:
+            for _ in range(20 if len(self.slices) % 3 == 1 else 2):  # some finish late
+                await asyncio.sleep(0)
+        finally:
+            self.inflight -= 1
+        return self.inner(request)
+
+
+@pytest.mark.parametrize("concurrency", [2, 3, 8])
+async def test_exact_slices_run_concurrently_within_the_bound_in_id_order(
+    concurrency: int,
+) -> None:
+    handler = SlowSlices(recs(40))
+    twin = make_async(handler, concurrency=concurrency)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 41))
+    assert 1 < handler.peak <= concurrency
+    # page 1, then disjoint slices of one page each, then the open slice above the highest id
+    assert handler.slices[0] is None
+    # pageId=a with id<=b: the slice id > a AND id <= b, forward-only
+    assert ("5", "id<=10") in handler.ranges and ("35", "id<=40") in handler.ranges
+    assert handler.slices.count(None) == 2  # page 1 and the open slice (id > 40)
+
+
+async def test_sparse_ids_make_a_slice_continue_forward_only() -> None:
+    rows = [{"id": i} for i in [*range(1, 6), *range(100, 120), 500]]
+    twin = make_async(pages_handler(rows), concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    assert any(
+        "pageId" in r.url.params and "conditions" in r.url.params for r in twin.server.requests
+    )
+
+
+async def test_exact_slices_stop_at_the_limit_and_cancel_the_rest() -> None:
+    handler = SlowSlices(recs(100))
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5, limit=23)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 24))
+    assert handler.inflight == 0
+
+
+async def test_stopping_an_exact_scan_early_cancels_outstanding_slices() -> None:
+    handler = SlowSlices(recs(100))
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = twin.client.iter_all("service/tickets", pagesize=5)
+        first = [await records.__anext__() for _ in range(7)]
+        await records.aclose()
+        for _ in range(30):
+            await asyncio.sleep(0)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in first] == list(range(1, 8))
+    assert handler.inflight == 0
+    assert len(handler.slices) < 20
