@@ -38,6 +38,7 @@ from cw_facade._errors import (
     ConnectWiseTimeoutError,
     ErrorDetail,
 )
+from cw_facade._paging import ConnectWisePagingWarning
 from cw_facade._secrets import SecretString
 from cw_facade._sync._client import ConnectWiseClient
 from cw_facade._validation import InvalidArgumentError, MissingArgumentError, UnknownNameError
@@ -139,6 +140,7 @@ __all__ = [
     "ConnectWiseLimitError",
     "ConnectWiseNotFoundError",
     "ConnectWisePageLoopError",
+    "ConnectWisePagingWarning",
     "ConnectWisePermissionError",
     "ConnectWiseRateLimitError",
     "ConnectWiseResponseError",

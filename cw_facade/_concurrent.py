@@ -1,26 +1,42 @@
-"""Concurrent paging of the async client (no blocking twin): several pages at once, in order.
+"""Concurrent paging of the async client (no blocking twin): several requests at once, in order.
 
-Concurrent mode asks ``/count`` and page 1 at once, then fetches up to ``concurrency`` pages at
-once in navigable mode and yields them strictly in page order; without a total, the page 1
-already fetched starts sequential paging. Records whose ``id`` was yielded on one of the last
-two pages are skipped, so a record moving across a page boundary during the scan is not
-produced twice (memory stays bounded by pages, not by the scan). When the last
-planned page is full (records were added meanwhile), paging continues sequentially until a
-short page. Forward-only scans are always sequential.
+Exact scans (the default) are split into disjoint id ranges: page 1 (forward-only) and
+``/count`` are asked at once; when more than a page remains, the highest id
+(``orderBy=id desc&pageSize=1``) follows, and the ids after page 1 up
+to the highest are cut into slices ``id > a AND id <= b`` expected to hold about one page
+each, plus an open slice ``id > highest`` for records added meanwhile. Up to ``concurrency``
+slices are fetched at once (each slice's first page); the slices are produced strictly in id
+order, and a slice holding more than one page continues forward-only when its turn comes. So
+every record that exists for the whole scan comes exactly once, and memory stays bounded by
+``concurrency`` pages. An endpoint without forward-only, or one without ``/count`` or a
+highest id, is scanned sequentially.
+
+Page-number scans (``order_by`` or ``forward_only=False``) ask ``/count`` and page 1 at once,
+then fetch up to ``concurrency`` pages at once and yield them strictly in page order; records
+whose ``id`` was yielded on one of the last two pages are skipped. They are not exact while
+data changes (see the README's "Paging").
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from cw_facade._errors import ConnectWiseBadRequestError, ConnectWiseNotFoundError
-from cw_facade._paging import PageCursor, PageShapeError, planned_pages, records_of
+from cw_facade._paging import (
+    FORWARD,
+    PAGES,
+    PageCursor,
+    PageShapeError,
+    planned_pages,
+    record_id,
+    records_of,
+)
 from cw_facade._responses import decode, response_error
 
 if TYPE_CHECKING:
@@ -34,7 +50,20 @@ DEDUPE_WINDOW_PAGES = 2
 async def iterate_pages(
     client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
-    """Like :func:`iterate`, one non-empty list of records per page (cheaper per record)."""
+    """The scan's non-empty pages, in order, fetching several at once (see the module)."""
+    if cursor.mode == PAGES:
+        scan = _numbered_pages(client, cursor, max_retries)
+    else:
+        scan = _id_slices(client, cursor, max_retries)
+    async with aclosing(scan) as pages:
+        async for page in pages:
+            yield page
+
+
+async def _numbered_pages(
+    client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
+) -> AsyncGenerator[list[dict[str, Any]], None]:
+    """A page-number scan, pages fetched ahead (not exact under changes)."""
     seen: RecentIds | None = None
     first = _first_page(client, cursor, max_retries)
     try:
@@ -65,7 +94,7 @@ def _first_page(
     client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
 ) -> asyncio.Future[Result] | None:
     """Request page 1 alongside ``/count`` (it is needed either way); None when sequential."""
-    if client.concurrency < 2 or cursor.forward_only or cursor.done:
+    if client.concurrency < 2 or cursor.mode != PAGES or cursor.done:
         return None
     return asyncio.ensure_future(client._call(cursor.page_request(1), max_retries))
 
@@ -181,8 +210,138 @@ def _records(result: Result) -> list[dict[str, Any]]:
         raise response_error(result, str(exc)) from None
 
 
-async def _cancel(tasks: dict[int, asyncio.Future[Result]]) -> None:
+async def _cancel(tasks: Mapping[int, asyncio.Future[Any]]) -> None:
     for task in tasks.values():
         task.cancel()
     if tasks:
         await asyncio.gather(*tasks.values(), return_exceptions=True)
+
+
+async def _id_slices(
+    client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
+) -> AsyncGenerator[list[dict[str, Any]], None]:
+    """An exact scan cut into disjoint id slices fetched at once, yielded in id order."""
+    from cw_facade._async._paging import async_sequential
+
+    planned = (
+        cursor.mode == FORWARD
+        and cursor.keyset is not None
+        and cursor.count is not None
+        and cursor.after == 0
+        and cursor.upto is None
+    )
+    if not planned or cursor.keyset is None or cursor.count is None:
+        async with aclosing(async_sequential(client, cursor, max_retries)) as rest:
+            async for page in rest:
+                yield page
+        return
+    first = asyncio.ensure_future(client._call(cursor.request(), max_retries))
+    total = asyncio.ensure_future(client._count(cursor.count(), max_retries))
+    try:
+        records = _advance(cursor, await first)
+        if records:
+            yield records
+        bounds = await _bounds(client, cursor, total, max_retries)
+    finally:
+        await _cancel({1: first, 2: total})
+    if bounds is not None and not cursor.done:
+        async with aclosing(_slices(client, cursor, bounds, max_retries)) as pages:
+            async for page in pages:
+                yield page
+    else:
+        async with aclosing(async_sequential(client, cursor, max_retries)) as rest:
+            async for page in rest:
+                yield page
+
+
+async def _bounds(
+    client: AsyncClientCore,
+    cursor: PageCursor,
+    total: asyncio.Future[int],
+    max_retries: int | None,
+) -> list[int] | None:
+    """The upper ids of the slices after page 1, or ``None`` to go on sequentially.
+
+    The highest id is asked only when ``/count`` says more than a page remains.
+    """
+    if cursor.done or cursor.mode != FORWARD or cursor.keyset is None:
+        return None
+    try:
+        remaining = await total - cursor.produced
+        if remaining <= cursor.pagesize:
+            return None
+        if cursor.limit is not None and cursor.limit - cursor.produced <= cursor.pagesize:
+            return None
+        highest = await client._call(cursor.keyset.last(), max_retries)
+    except (ConnectWiseNotFoundError, ConnectWiseBadRequestError):
+        return None
+    try:
+        records = records_of(decode(highest))
+    except PageShapeError:
+        return None
+    last = record_id(records[0]) if records else None
+    start = cursor.after
+    if last is None or last <= start:
+        return None
+    width = max(1, (last - start) * cursor.pagesize // remaining)
+    return [*range(start + width, last, width), last]
+
+
+def _slice(cursor: PageCursor, after: int, upto: int | None) -> PageCursor:
+    """A forward-only cursor over ``id > after AND id <= upto`` (forward-only known to work)."""
+    return PageCursor(
+        cursor.build,
+        cursor.pagesize,
+        None,
+        FORWARD,
+        None,
+        cursor.keyset,
+        after=after,
+        upto=upto,
+        probing=False,
+    )
+
+
+async def _slices(
+    client: AsyncClientCore, cursor: PageCursor, bounds: list[int], max_retries: int | None
+) -> AsyncGenerator[list[dict[str, Any]], None]:
+    """Yield the records of each slice in id order; up to ``concurrency`` slices at once."""
+    lows = [cursor.after, *bounds]
+    uppers: list[int | None] = [*bounds, None]  # the open slice takes records added meanwhile
+    slices = [_slice(cursor, low, up) for low, up in zip(lows, uppers, strict=True)]
+    tasks: dict[int, asyncio.Future[Result]] = {}
+    following = 0
+    try:
+        for index, piece in enumerate(slices):
+            while following < len(slices) and len(tasks) < client.concurrency:
+                ahead = slices[following]
+                tasks[following] = asyncio.ensure_future(client._call(ahead.request(), max_retries))
+                following += 1
+            result = await tasks.pop(index)
+            records = _advance(piece, result)
+            del result
+            while True:
+                records = _counted(cursor, records)
+                if records:
+                    yield records
+                if cursor.done or piece.done:
+                    break
+                records, _ = await client._page(piece, piece.request(), max_retries)
+            if cursor.done:
+                break
+    finally:
+        await _cancel(tasks)
+    cursor.done = True
+
+
+def _counted(cursor: PageCursor, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``records`` cut at the scan's ``limit``, counted as produced by the scan's cursor."""
+    if cursor.limit is not None:
+        records = records[: cursor.limit - cursor.produced]
+    cursor.produced += len(records)
+    if records:
+        key = record_id(records[-1])
+        cursor.after = key if key is not None else cursor.after
+    if cursor.limit is not None and cursor.produced >= cursor.limit:
+        cursor.done = True
+    return records

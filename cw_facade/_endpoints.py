@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cw_facade._paging import CountBuilder, PageBuilder
+from cw_facade._paging import (
+    CountBuilder,
+    KeysetQuery,
+    PageBuilder,
+    keyset_available,
+    keyset_conditions,
+)
 
 if TYPE_CHECKING:
     from cw_manage_client.types import Unset
@@ -117,6 +123,63 @@ def child_page_builder(op: ChildListOperation, parent_id: int, filters: Filters)
         )
 
     return build
+
+
+class OperationKeyset:
+    """The id-bounded requests of a scan of a generated list operation (:class:`KeysetQuery`).
+
+    ``parent_id`` is given for a list of children (a :class:`ChildListOperation`).
+    """
+
+    def __init__(
+        self,
+        op: ListOperation | ChildListOperation,
+        filters: Filters,
+        parent_id: int | None = None,
+    ) -> None:
+        """Scan ``op`` with ``filters`` (their ``order_by`` is replaced by id order)."""
+        self._op = op
+        self._filters = filters
+        self._parent_id = parent_id
+
+    def _args(self, conditions: str | None, order_by: str | None, **paging: Any) -> dict[str, Any]:
+        from cw_manage_client.types import UNSET
+
+        query: dict[str, Any] = {
+            "conditions": UNSET if conditions is None else conditions,
+            "fields": UNSET if self._filters.fields is None else self._filters.fields,
+            "order_by": UNSET if order_by is None else order_by,
+            **paging,
+        }
+        op: Any = self._op  # a ListOperation, or a ChildListOperation with a parent id
+        if self._parent_id is None:
+            result: dict[str, Any] = op.request_args(**query)
+        else:
+            result = op.request_args(self._parent_id, **query)
+        return result
+
+    def forward(self, page_size: int, after: int | None, upto: int | None) -> dict[str, Any]:
+        """A forward-only page after ``after`` up to ``id <= upto``."""
+        conditions = keyset_conditions(self._filters.conditions, None, upto)
+        return self._args(conditions, None, page_size=page_size, page_id=after)
+
+    def ordered(self, page_size: int, after: int, upto: int | None) -> dict[str, Any]:
+        """An id-ordered page of ``id > after`` (and ``id <= upto``)."""
+        conditions = keyset_conditions(self._filters.conditions, after, upto)
+        return self._args(conditions, "id asc", page_size=page_size)
+
+    def last(self) -> dict[str, Any]:
+        """The record with the highest id."""
+        return self._args(self._filters.conditions, "id desc", page_size=1)
+
+
+def keyset_query(
+    op: ListOperation | ChildListOperation, filters: Filters, parent_id: int | None = None
+) -> KeysetQuery | None:
+    """The keyset requests of a scan, or ``None`` when its conditions cannot take bounds."""
+    if not keyset_available(filters.conditions):
+        return None
+    return OperationKeyset(op, filters, parent_id)
 
 
 def count_builder(op: CountOperation, filters: Filters) -> CountBuilder:

@@ -11,7 +11,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cw_facade._errors import ConnectWiseConfigurationError
-from cw_facade._paging import CountBuilder, PageBuilder, check_page_size
+from cw_facade._paging import (
+    CountBuilder,
+    KeysetQuery,
+    PageBuilder,
+    check_page_size,
+    keyset_available,
+    keyset_conditions,
+)
 from cw_facade._validation import (
     InvalidArgumentError,
     check_endpoint_ids,
@@ -205,6 +212,47 @@ def list_builder(path: str, params: Mapping[str, ParamValue]) -> PageBuilder:
         return request_args("GET", path, params=query)
 
     return build
+
+
+class RawKeyset:
+    """The id-bounded requests of a raw scan of ``path`` (see :class:`KeysetQuery`)."""
+
+    def __init__(self, path: str, params: Mapping[str, ParamValue]) -> None:
+        """Scan ``path`` with the checked query ``params`` (wire names)."""
+        self._path = path
+        self._params = {k: v for k, v in params.items() if k != "conditions"}
+        conditions = params.get("conditions")
+        self._conditions = None if conditions is None else str(conditions)
+
+    def _get(self, query: dict[str, ParamValue | None]) -> dict[str, Any]:
+        given = {k: v for k, v in query.items() if v is not None}
+        return request_args("GET", self._path, params=given)
+
+    def forward(self, page_size: int, after: int | None, upto: int | None) -> dict[str, Any]:
+        """A forward-only page after ``after`` up to ``id <= upto``."""
+        conditions = keyset_conditions(self._conditions, None, upto)
+        return self._get(
+            {**self._params, "conditions": conditions, "pageSize": page_size, "pageId": after}
+        )
+
+    def ordered(self, page_size: int, after: int, upto: int | None) -> dict[str, Any]:
+        """An id-ordered page of ``id > after`` (and ``id <= upto``)."""
+        conditions = keyset_conditions(self._conditions, after, upto)
+        query = {**self._params, "conditions": conditions, "orderBy": "id asc"}
+        return self._get({**query, "pageSize": page_size})
+
+    def last(self) -> dict[str, Any]:
+        """The record with the highest id."""
+        query = {**self._params, "conditions": self._conditions, "orderBy": "id desc"}
+        return self._get({**query, "pageSize": 1})
+
+
+def keyset_query(path: str, params: Mapping[str, ParamValue]) -> KeysetQuery | None:
+    """The keyset requests of a raw scan, or ``None`` when its conditions cannot take bounds."""
+    conditions = params.get("conditions")
+    if not keyset_available(None if conditions is None else str(conditions)):
+        return None
+    return RawKeyset(path, params)
 
 
 def count_builder(path: str, params: Mapping[str, ParamValue]) -> CountBuilder:

@@ -20,6 +20,7 @@ from cw_facade._errors import (
     ConnectWiseAPIError,
     ConnectWiseConnectionError,
     ConnectWiseJSONDepthError,
+    ConnectWisePageLoopError,
     ConnectWiseRateLimitError,
     ConnectWiseResponseError,
     ConnectWiseTimeoutError,
@@ -116,6 +117,19 @@ def response_error(response: httpx.Response, problem: str) -> ConnectWiseRespons
     """The error for a success response whose body is not what the call promised."""
     kind = response.headers.get("content-type", "no content type")
     return ConnectWiseResponseError(message=f"{problem} ({kind})", **_error_fields(response))
+
+
+def page_loop_error(response: httpx.Response, detail: str) -> ConnectWisePageLoopError:
+    """The error for a page that does not advance the scan (see :mod:`cw_facade._paging`)."""
+    request = response.request
+    return ConnectWisePageLoopError(
+        detail=detail,
+        method=request.method.upper(),
+        url=safe_url(request.url),
+        path=api_path(request.url),
+        retries_taken=retries_of(response),
+        redactor=redactor_of(response),
+    )
 
 
 def _error_fields(response: httpx.Response) -> dict[str, Any]:

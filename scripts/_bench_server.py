@@ -86,13 +86,15 @@ class _MemoApp:
 
     def __init__(self, app: App) -> None:
         self._app = app
-        self._memo: dict[tuple[str, str | None], Response] = {}
+        self._memo: dict[tuple[str, str | None, str | None], Response] = {}
         self._lock = threading.Lock()
 
     def handle(self, request: Request) -> Response:
         if request.method != "GET":
             return self._app.handle(request)
-        key = (request.target, request.headers.get("authorization"))
+        # the paging mode is a header: a forward-only page and a plain GET share one URL
+        headers = request.headers
+        key = (request.target, headers.get("authorization"), headers.get("pagination-type"))
         found = self._memo.get(key)
         if found is None:
             found = self._app.handle(request)

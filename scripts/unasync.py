@@ -53,6 +53,7 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("async_receive", "receive"),
     ("async_bound_sockets", "bound_sockets"),
     ("async_pages", "pages"),
+    ("async_sequential", "sequential"),
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),
     ("__aiter__", "__iter__"),

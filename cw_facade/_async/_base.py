@@ -31,14 +31,18 @@ from cw_facade._errors import (
     ConnectWiseNotFoundError,
 )
 from cw_facade._paging import (
+    PAGES,
     CountBuilder,
+    KeysetQuery,
     PageBuilder,
     PageCursor,
+    PageLoopError,
     PageShapeError,
     check_limit,
     check_page_size,
+    paging_mode,
 )
-from cw_facade._responses import decode, json_error_body, response_error
+from cw_facade._responses import decode, json_error_body, page_loop_error, response_error
 from cw_facade._secrets import SecretString
 
 if TYPE_CHECKING:
@@ -314,20 +318,29 @@ class AsyncClientBase:
         order_by: str | None = None,
         pagesize: int | None = None,
         limit: int | None = None,
-        forward_only: bool = False,
+        forward_only: bool | None = None,
         max_retries: int | None = None,
         **params: _raw.ParamValue | None,
     ) -> AsyncIterator[dict[str, Any]]:
         """Every record of ``endpoint``, fetched lazily one page at a time.
 
-        Arguments are checked at once; requests start when iteration does. ``limit`` stops
-        after that many records. The async client fetches up to ``concurrency`` pages at once
-        when ``/count`` gives the total (navigable mode), still in order.
+        Arguments are checked at once; requests start when iteration does. ``pagesize``
+        records per page (1..1000, the client's ``page_size`` by default); ``limit`` stops
+        after that many records. By default the scan is exact (forward-only paging, else an
+        id-ordered scan; see the README's "Paging"): each record that exists for the whole
+        scan comes once, whatever changes meanwhile. ``order_by`` or ``forward_only=False``
+        page by page numbers instead (not exact under changes); ``forward_only=True`` insists
+        on id order (refused with ``order_by``). The async client scans disjoint id ranges
+        at once, up to ``concurrency`` requests, still in id order.
+
+        Raises :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before
+        sending), :class:`~cw_facade.ConnectWisePageLoopError` when pages do not advance, and
+        the API's errors. Warns :class:`~cw_facade.ConnectWisePagingWarning` when an exact
+        scan has to fall back to page numbers.
         """
-        if forward_only and order_by:
-            raise ConnectWiseConfigurationError("forward_only paging cannot use order_by")
         if {k.strip().lower() for k in params} & _PAGING_PARAMS:
             raise ConnectWiseConfigurationError("pass pagesize=/limit=, not page parameters")
+        mode = paging_mode(forward_only, order_by)
         query = _raw.query_params(
             conditions=conditions,
             fields=fields,
@@ -338,7 +351,8 @@ class AsyncClientBase:
         path = _raw.endpoint_path(endpoint)
         build = _raw.list_builder(path, query)
         count = _raw.count_builder(path, query)
-        cursor = self._cursor(build, count, pagesize, limit, forward_only, max_retries)
+        keyset = _raw.keyset_query(path, query) if mode != PAGES else None
+        cursor = self._cursor(build, count, pagesize, limit, mode, max_retries, keyset)
         return _records(async_pages(self, cursor, max_retries))
 
     def _cursor(
@@ -347,13 +361,14 @@ class AsyncClientBase:
         count: CountBuilder | None,
         pagesize: int | None,
         limit: int | None,
-        forward_only: bool,
+        mode: str,
         max_retries: int | None,
+        keyset: KeysetQuery | None = None,
     ) -> PageCursor:
         """Check paging arguments and build the cursor of a scan (nothing is sent)."""
         size = check_page_size(self._config.page_size if pagesize is None else pagesize)
         self._config.retry_limit(max_retries)
-        return PageCursor(build, size, check_limit(limit), bool(forward_only), count)
+        return PageCursor(build, size, check_limit(limit), mode, count, keyset)
 
     async def _page(
         self, cursor: PageCursor, args: Mapping[str, Any], max_retries: int | None
@@ -371,7 +386,7 @@ class AsyncClientBase:
         order_by: str | None = None,
         pagesize: int | None = None,
         limit: int | None = None,
-        forward_only: bool = False,
+        forward_only: bool | None = None,
         max_retries: int | None = None,
         **params: _raw.ParamValue | None,
     ) -> list[dict[str, Any]]:
@@ -396,6 +411,8 @@ def cursor_advance(cursor: PageCursor, response: httpx.Response) -> list[dict[st
         return cursor.advance(decode(response), response)
     except PageShapeError as exc:
         raise response_error(response, str(exc)) from None
+    except PageLoopError as exc:
+        raise page_loop_error(response, str(exc)) from None
 
 
 def one_record(response: httpx.Response) -> dict[str, Any]:

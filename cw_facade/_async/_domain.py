@@ -36,9 +36,10 @@ from cw_facade._endpoints import (
     child_page_builder,
     count_builder,
     filters,
+    keyset_query,
     page_builder,
 )
-from cw_facade._paging import PageBuilder, check_limit
+from cw_facade._paging import PAGES, KeysetQuery, PageBuilder, Paging, paging_mode
 from cw_facade._validation import InvalidArgumentError, check_field_path, check_id, check_one_of
 from cw_facade.models import (
     Board,
@@ -66,6 +67,8 @@ else:
     ops = LazyModule("cw_manage_client.operations")
 
 M = TypeVar("M", bound=Model)
+#: The paging of a list method called without paging arguments.
+ALL_PAGES = Paging()
 
 #: A conditions string, or an expression built with :class:`cw_facade.conditions.C`.
 Conditions: TypeAlias = "str | Expr"
@@ -100,12 +103,14 @@ class AsyncDomainMixin(AsyncClientBase):
         build: PageBuilder,
         count: CountOperation | None,
         query: Filters,
-        pagesize: int | None = None,
-        limit: int | None = None,
+        paging: Paging,
+        keyset: KeysetQuery | None,
     ) -> AsyncIterator[M]:
         """Records of one scan wrapped as ``model``, fetched lazily (arguments checked now)."""
+        mode = paging_mode(paging.forward_only, query.order_by)
         counted = None if count is None else count_builder(count, query)
-        cursor = self._cursor(build, counted, pagesize, check_limit(limit), False, None)
+        keyset = keyset if mode != PAGES else None
+        cursor = self._cursor(build, counted, paging.pagesize, paging.limit, mode, None, keyset)
         return _wrap(model, async_pages(self, cursor, None))
 
     def _iter(
@@ -114,13 +119,13 @@ class AsyncDomainMixin(AsyncClientBase):
         op: ListOperation,
         count: CountOperation | None,
         conditions: object = None,
-        pagesize: int | None = None,
+        paging: Paging = ALL_PAGES,
         fields: object = None,
         order_by: object = None,
-        limit: int | None = None,
     ) -> AsyncIterator[M]:
         query = self._filters(conditions, fields, order_by)
-        return self._scan(model, page_builder(op, query), count, query, pagesize, limit)
+        build, keyset = page_builder(op, query), keyset_query(op, query)
+        return self._scan(model, build, count, query, paging, keyset)
 
     async def _list(
         self,
@@ -128,25 +133,32 @@ class AsyncDomainMixin(AsyncClientBase):
         op: ListOperation,
         count: CountOperation | None,
         conditions: object = None,
-        pagesize: int | None = None,
+        paging: Paging = ALL_PAGES,
         fields: object = None,
         order_by: object = None,
-        limit: int | None = None,
     ) -> list[M]:
-        scan = self._iter(model, op, count, conditions, pagesize, fields, order_by, limit)
+        scan = self._iter(model, op, count, conditions, paging, fields, order_by)
         return [record async for record in scan]
 
     async def _children(
-        self, model: type[M], op: ChildListOperation, parent_id: int, conditions: object = None
+        self,
+        model: type[M],
+        op: ChildListOperation,
+        parent_id: int,
+        paging: Paging = ALL_PAGES,
+        conditions: object = None,
     ) -> list[M]:
         query = self._filters(conditions)
-        scan = self._scan(model, child_page_builder(op, parent_id, query), None, query)
+        build = child_page_builder(op, parent_id, query)
+        keyset = keyset_query(op, query, parent_id)
+        scan = self._scan(model, build, None, query, paging, keyset)
         return [record async for record in scan]
 
     async def _names(self, model: type[M], build: PageBuilder) -> NameTable:
         """The name table of a lookup list (read whole, at most ``MAX_LOOKUP_RECORDS``)."""
         query = Filters()
-        scan = self._scan(model, build, None, query, LOOKUP_PAGE_SIZE, MAX_LOOKUP_RECORDS)
+        paging = Paging(LOOKUP_PAGE_SIZE, MAX_LOOKUP_RECORDS, False)
+        scan = self._scan(model, build, None, query, paging, None)
         return NameTable.of([record async for record in scan])
 
     async def _resolve(
@@ -201,17 +213,22 @@ class AsyncDomainMixin(AsyncClientBase):
         fields: Fields | None = None,
         order_by: str | None = None,
         limit: int | None = None,
+        forward_only: bool | None = None,
     ) -> list[Ticket]:
-        """Every ticket matching ``conditions``, all pages fetched (see :meth:`iter_tickets`)."""
+        """Every ticket matching ``conditions``, all pages fetched (see :meth:`iter_tickets`).
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`: exact by
+        default, page numbers (not exact under changes) with ``order_by`` or
+        ``forward_only=False``.
+        """
         return await self._list(
             Ticket,
             ops.get_service_tickets,
             ops.get_service_tickets_count,
             conditions,
-            pagesize,
+            Paging(pagesize, limit, forward_only),
             fields,
             order_by,
-            limit,
         )
 
     def iter_tickets(
@@ -222,17 +239,22 @@ class AsyncDomainMixin(AsyncClientBase):
         fields: Fields | None = None,
         order_by: str | None = None,
         limit: int | None = None,
+        forward_only: bool | None = None,
     ) -> AsyncIterator[Ticket]:
-        """Tickets matching ``conditions``, fetched lazily one page at a time."""
+        """Tickets matching ``conditions``, fetched lazily one page at a time.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`: exact by
+        default, page numbers (not exact under changes) with ``order_by`` or
+        ``forward_only=False``.
+        """
         return self._iter(
             Ticket,
             ops.get_service_tickets,
             ops.get_service_tickets_count,
             conditions,
-            pagesize,
+            Paging(pagesize, limit, forward_only),
             fields,
             order_by,
-            limit,
         )
 
     async def count_tickets(self, conditions: Conditions | None = None) -> int:
@@ -341,12 +363,21 @@ class AsyncDomainMixin(AsyncClientBase):
         args = ops.post_service_tickets_by_parent_id_notes.request_args(record_id, body=body)
         return Note(one_record(await self._call(args)))
 
-    async def get_ticket_notes(self, ticket_id: int) -> list[Note]:
-        """Every note of the ticket."""
-        op = ops.get_service_tickets_by_parent_id_notes
-        return await self._children(Note, op, check_id("ticket_id", ticket_id))
+    async def get_ticket_notes(
+        self,
+        ticket_id: int,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[Note]:
+        """Every note of the ticket.
 
-    # -- configurations --------------------------------------------------------------------
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
+        op = ops.get_service_tickets_by_parent_id_notes
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._children(Note, op, check_id("ticket_id", ticket_id), paging)
 
     async def get_configuration(self, config_id: int) -> Configuration | None:
         """The configuration, or ``None`` when it does not exist."""
@@ -361,14 +392,21 @@ class AsyncDomainMixin(AsyncClientBase):
         *,
         fields: Fields | None = None,
         order_by: str | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
     ) -> list[Configuration]:
-        """Every configuration matching ``conditions``."""
+        """Every configuration matching ``conditions``.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`: exact by
+        default, page numbers (not exact under changes) with ``order_by`` or
+        ``forward_only=False``.
+        """
         return await self._list(
             Configuration,
             ops.get_company_configurations,
             ops.get_company_configurations_count,
             conditions,
-            pagesize,
+            Paging(pagesize, limit, forward_only),
             fields,
             order_by,
         )
@@ -388,12 +426,23 @@ class AsyncDomainMixin(AsyncClientBase):
         await self._call(op.request_args(record_id, check_id("config_id", config_id)))
         return True
 
-    async def get_ticket_configurations(self, ticket_id: int) -> list[ConfigurationReference]:
-        """The configurations attached to the ticket."""
-        op = ops.get_service_tickets_by_parent_id_configurations
-        return await self._children(ConfigurationReference, op, check_id("ticket_id", ticket_id))
+    async def get_ticket_configurations(
+        self,
+        ticket_id: int,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[ConfigurationReference]:
+        """The configurations attached to the ticket.
 
-    # -- companies and contacts -----------------------------------------------------------
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
+        op = ops.get_service_tickets_by_parent_id_configurations
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._children(
+            ConfigurationReference, op, check_id("ticket_id", ticket_id), paging
+        )
 
     async def get_company(self, company_id: int) -> Company | None:
         """The company, or ``None`` when it does not exist."""
@@ -409,17 +458,22 @@ class AsyncDomainMixin(AsyncClientBase):
         fields: Fields | None = None,
         order_by: str | None = None,
         limit: int | None = None,
+        forward_only: bool | None = None,
     ) -> list[Company]:
-        """Every company matching ``conditions``."""
+        """Every company matching ``conditions``.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`: exact by
+        default, page numbers (not exact under changes) with ``order_by`` or
+        ``forward_only=False``.
+        """
         return await self._list(
             Company,
             ops.get_company_companies,
             ops.get_company_companies_count,
             conditions,
-            pagesize,
+            Paging(pagesize, limit, forward_only),
             fields,
             order_by,
-            limit,
         )
 
     def iter_companies(
@@ -430,17 +484,22 @@ class AsyncDomainMixin(AsyncClientBase):
         fields: Fields | None = None,
         order_by: str | None = None,
         limit: int | None = None,
+        forward_only: bool | None = None,
     ) -> AsyncIterator[Company]:
-        """Companies matching ``conditions``, fetched lazily one page at a time."""
+        """Companies matching ``conditions``, fetched lazily one page at a time.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`: exact by
+        default, page numbers (not exact under changes) with ``order_by`` or
+        ``forward_only=False``.
+        """
         return self._iter(
             Company,
             ops.get_company_companies,
             ops.get_company_companies_count,
             conditions,
-            pagesize,
+            Paging(pagesize, limit, forward_only),
             fields,
             order_by,
-            limit,
         )
 
     async def count_companies(self, conditions: Conditions | None = None) -> int:
@@ -448,15 +507,37 @@ class AsyncDomainMixin(AsyncClientBase):
         query = self._filters(conditions)
         return await self._count(count_builder(ops.get_company_companies_count, query)())
 
-    async def get_company_sites(self, company_id: int) -> list[Site]:
-        """The sites (addresses) of the company."""
-        op = ops.get_company_companies_by_parent_id_sites
-        return await self._children(Site, op, check_id("company_id", company_id))
+    async def get_company_sites(
+        self,
+        company_id: int,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[Site]:
+        """The sites (addresses) of the company.
 
-    async def get_company_notes(self, company_id: int) -> list[CompanyNote]:
-        """Every note of the company."""
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
+        op = ops.get_company_companies_by_parent_id_sites
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._children(Site, op, check_id("company_id", company_id), paging)
+
+    async def get_company_notes(
+        self,
+        company_id: int,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[CompanyNote]:
+        """Every note of the company.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         op = ops.get_company_companies_by_parent_id_notes
-        return await self._children(CompanyNote, op, check_id("company_id", company_id))
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._children(CompanyNote, op, check_id("company_id", company_id), paging)
 
     async def add_company_note(
         self, company_id: int, note_text: str, *, flagged: bool = False
@@ -480,52 +561,124 @@ class AsyncDomainMixin(AsyncClientBase):
         *,
         fields: Fields | None = None,
         order_by: str | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
     ) -> list[Contact]:
-        """Every contact matching ``conditions``."""
+        """Every contact matching ``conditions``.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`: exact by
+        default, page numbers (not exact under changes) with ``order_by`` or
+        ``forward_only=False``.
+        """
         return await self._list(
             Contact,
             ops.get_company_contacts,
             ops.get_company_contacts_count,
             conditions,
-            pagesize,
+            Paging(pagesize, limit, forward_only),
             fields,
             order_by,
         )
 
-    async def get_company_contacts(self, company_id: int) -> list[Contact]:
-        """Every contact of the company."""
+    async def get_company_contacts(
+        self,
+        company_id: int,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[Contact]:
+        """Every contact of the company.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         from cw_facade.conditions import C
 
         conditions = C.company.id == check_id("company_id", company_id)
         op, count = ops.get_company_contacts, ops.get_company_contacts_count
-        return await self._list(Contact, op, count, conditions)
+        return await self._list(
+            Contact, op, count, conditions, Paging(pagesize, limit, forward_only)
+        )
 
     # -- boards and lookups ----------------------------------------------------------------
 
-    async def get_boards(self, conditions: Conditions | None = None) -> list[Board]:
-        """The service boards (matching ``conditions``)."""
+    async def get_boards(
+        self,
+        conditions: Conditions | None = None,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[Board]:
+        """The service boards (matching ``conditions``).
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         op, count = ops.get_service_boards, ops.get_service_boards_count
-        return await self._list(Board, op, count, conditions)
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._list(Board, op, count, conditions, paging)
 
-    async def get_board_statuses(self, board_id: int) -> list[BoardStatus]:
-        """The statuses of a board."""
+    async def get_board_statuses(
+        self,
+        board_id: int,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[BoardStatus]:
+        """The statuses of a board.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         op = ops.get_service_boards_by_parent_id_statuses
-        return await self._children(BoardStatus, op, check_id("board_id", board_id))
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._children(BoardStatus, op, check_id("board_id", board_id), paging)
 
-    async def get_board_types(self, board_id: int) -> list[BoardType]:
-        """The ticket types of a board."""
+    async def get_board_types(
+        self,
+        board_id: int,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[BoardType]:
+        """The ticket types of a board.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         op = ops.get_service_boards_by_parent_id_types
-        return await self._children(BoardType, op, check_id("board_id", board_id))
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._children(BoardType, op, check_id("board_id", board_id), paging)
 
-    async def get_priorities(self) -> list[Priority]:
-        """The ticket priorities."""
+    async def get_priorities(
+        self,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[Priority]:
+        """The ticket priorities.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         op, count = ops.get_service_priorities, ops.get_service_priorities_count
-        return await self._list(Priority, op, count)
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._list(Priority, op, count, None, paging)
 
-    async def get_sources(self) -> list[Source]:
-        """The ticket sources."""
+    async def get_sources(
+        self,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[Source]:
+        """The ticket sources.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         op, count = ops.get_service_sources, ops.get_service_sources_count
-        return await self._list(Source, op, count)
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._list(Source, op, count, None, paging)
 
     # -- health ----------------------------------------------------------------------------
 
@@ -555,10 +708,20 @@ class AsyncDomainMixin(AsyncClientBase):
         args = ops.post_system_callbacks.request_args(body=body)
         return Callback(one_record(await self._call(args)))
 
-    async def list_callbacks(self) -> list[Callback]:
-        """Every callback registration."""
+    async def list_callbacks(
+        self,
+        *,
+        pagesize: int | None = None,
+        limit: int | None = None,
+        forward_only: bool | None = None,
+    ) -> list[Callback]:
+        """Every callback registration.
+
+        ``pagesize``, ``limit`` and ``forward_only`` page as in :meth:`iter_all`.
+        """
         op, count = ops.get_system_callbacks, ops.get_system_callbacks_count
-        return await self._list(Callback, op, count)
+        paging = Paging(pagesize, limit, forward_only)
+        return await self._list(Callback, op, count, None, paging)
 
     async def delete_callback(self, callback_id: int) -> bool:
         """Remove a callback registration; ``True`` once done."""

@@ -4,14 +4,17 @@
 
 Sequential here; the async client fetches several pages at once when it can
 (:mod:`cw_facade._concurrent`, which has no blocking twin). Only one page is held at a time.
+An endpoint that refuses the id-ordered query of an exact scan (400 on its first keyset page)
+is paged by page numbers instead, with a :class:`~cw_facade.ConnectWisePagingWarning`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
-from cw_facade._paging import PageCursor
+from cw_facade._errors import ConnectWiseBadRequestError
+from cw_facade._paging import KEYSET, PageCursor
 
 if TYPE_CHECKING:
     from cw_facade._sync._base import ClientBase
@@ -21,8 +24,22 @@ def pages(
     client: ClientBase, cursor: PageCursor, max_retries: int | None
 ) -> Iterator[list[dict[str, Any]]]:
     """Each non-empty page of the scan, as a list of records."""
+    for page in sequential(client, cursor, max_retries):
+        yield page
+
+
+def sequential(
+    client: ClientBase, cursor: PageCursor, max_retries: int | None
+) -> Generator[list[dict[str, Any]], None]:
+    """The rest of the scan, one page after the other."""
     while not cursor.done:
-        records, response = client._page(cursor, cursor.request(), max_retries)
+        try:
+            records, response = client._page(cursor, cursor.request(), max_retries)
+        except ConnectWiseBadRequestError:
+            if cursor.mode != KEYSET or cursor.keyset_pages:
+                raise
+            cursor.fall_back_to_pages("the endpoint refused the id-ordered query")
+            continue
         del response  # one page in memory at a time: drop the body before the next request
         if records:
             yield records

@@ -97,7 +97,9 @@ def test_deleting_a_cassette_fails_exactly_its_test(tmp_path: Path) -> None:
         ("test_raw/test_write_methods.yaml", lambda c: c.post("service/tickets", {"summary": 1})),
         (
             "test_paging/test_iter_all_forward_only_is_lazy.yaml",
-            lambda c: c.get_all("service/tickets", conditions="id<=5", fields="id", pagesize=2),
+            lambda c: c.get_all(
+                "service/tickets", conditions="id<=5", fields="id", pagesize=2, forward_only=False
+            ),
         ),
     ],
     ids=["path", "query", "body", "paging-header"],

@@ -15,6 +15,7 @@ EXPECTED = {
     "ConnectWiseConfigurationError", "ConnectWiseConflictError", "ConnectWiseConnectionError",
     "ConnectWiseDeadlineError", "ConnectWiseError", "ConnectWiseJSONDepthError",
     "ConnectWiseLimitError", "ConnectWiseNotFoundError", "ConnectWisePageLoopError",
+    "ConnectWisePagingWarning",
     "ConnectWisePermissionError", "ConnectWiseRateLimitError", "ConnectWiseResponseError",
     "ConnectWiseResponseTooLargeError", "ConnectWiseServerError", "ConnectWiseTimeoutError",
     "Contact", "ErrorDetail", "InvalidArgumentError", "InvalidCallbackError",

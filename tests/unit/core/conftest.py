@@ -170,20 +170,37 @@ async def make(kind: str) -> AsyncIterator[Callable[..., Twin]]:
         await twin.close()
 
 
-def pages_handler(records: list[dict[str, Any]], *, links: bool = True) -> Handler:
-    """A navigable-paging server over ``records`` with optional Link headers and /count."""
+def pages_handler(
+    records: list[dict[str, Any]], *, links: bool = True, forward: bool = True
+) -> Handler:
+    """A paging server over ``records``: page numbers with optional Link headers, /count,
+    forward-only paging (``pageId``, when ``forward``), ``conditions`` and ``orderBy=id``."""
 
     def handler(request: httpx.Request) -> httpx.Response:
+        from cw_facade.conditions import matches, parse
+
         path = request.url.path.removeprefix(ROOT_PREFIX)
+        text = request.url.params.get("conditions")
+        chosen = records if not text else [r for r in records if matches(parse(text), r)]
         if path.endswith("/count"):
-            return respond(200, {"count": len(records)})
+            return respond(200, {"count": len(chosen)})
+        if request.url.params.get("orderBy") == "id desc":
+            chosen = sorted(chosen, key=lambda r: -int(r["id"]))
         size = int(request.url.params.get("pageSize", "25"))
+        if forward and request.headers.get("pagination-type") == "forward-only":
+            after = int(request.url.params.get("pageId", "0"))
+            rest = [r for r in chosen if r["id"] > after]
+            chunk, headers = rest[:size], {}
+            if len(rest) > size:
+                url = request.url.copy_set_param("pageId", chunk[-1]["id"])
+                headers["Link"] = f'<{url}>; rel="next"'
+            return respond(200, chunk, headers=headers)
         page = int(request.url.params.get("page", "1"))
-        chunk = records[(page - 1) * size : page * size]
+        chunk = chosen[(page - 1) * size : page * size]
         headers = {}
         if links:
             parts = [f'<{request.url.copy_set_param("page", 1)}>; rel="first"']
-            if page * size < len(records):
+            if page * size < len(chosen):
                 parts.append(f'<{request.url.copy_set_param("page", page + 1)}>; rel="next"')
             headers["Link"] = ", ".join(parts)
         return respond(200, chunk, headers=headers)

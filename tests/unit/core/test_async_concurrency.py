@@ -1,4 +1,8 @@
-"""Concurrent paging and the shared 429 gate of the async client."""
+"""Concurrent paging and the shared 429 gate of the async client.
+
+The page-number tests pass ``forward_only=False`` (page numbers fetched ahead); the exact
+default (disjoint id slices) has its own tests at the end and in ``test_exact_scans.py``.
+"""
 
 from __future__ import annotations
 
@@ -54,7 +58,7 @@ async def test_pages_are_fetched_concurrently_and_yielded_in_order() -> None:
     handler = SlowPages(recs(23))
     twin = make_async(handler, concurrency=3)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 24))
@@ -68,7 +72,9 @@ async def test_concurrency_bound_is_respected(concurrency: int) -> None:
     handler = SlowPages(recs(40))
     twin = make_async(handler, concurrency=concurrency)
     try:
-        assert len(await twin.call("get_all", "service/tickets", pagesize=3)) == 40
+        assert (
+            len(await twin.call("get_all", "service/tickets", pagesize=3, forward_only=False)) == 40
+        )
     finally:
         await twin.close()
     assert handler.peak == concurrency
@@ -79,7 +85,7 @@ async def test_limit_plans_only_the_pages_needed() -> None:
     handler = SlowPages(recs(23))
     twin = make_async(handler, concurrency=4)
     try:
-        records = await twin.collect("service/tickets", pagesize=5, limit=12)
+        records = await twin.collect("service/tickets", pagesize=5, limit=12, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 13))
@@ -90,7 +96,7 @@ async def test_records_added_during_the_scan_are_still_read() -> None:
     handler = SlowPages(recs(12), count=10)
     twin = make_async(handler, concurrency=4)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 13))
@@ -107,7 +113,7 @@ async def test_records_shifting_across_a_page_boundary_are_not_duplicated() -> N
 
     twin = make_async(handler, concurrency=2)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 11))
@@ -124,21 +130,22 @@ async def test_count_failure_falls_back_to_sequential(status: int) -> None:
 
     twin = make_async(handler, concurrency=4)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 8))
     assert twin.server.paths == ["service/tickets/count", "service/tickets", "service/tickets"]
 
 
-async def test_forward_only_never_counts() -> None:
-    twin = make_async(lambda r: respond(200, recs(2)), concurrency=4)
+async def test_a_short_first_page_ends_an_exact_scan_without_slices() -> None:
+    twin = make_async(pages_handler(recs(2)), concurrency=4)
     try:
         records = await twin.collect("service/tickets", pagesize=5, forward_only=True)
     finally:
         await twin.close()
     assert len(records) == 2
-    assert twin.server.paths == ["service/tickets"]
+    assert twin.server.paths.count("service/tickets/count") == 1
+    assert sum(1 for r in twin.server.requests if "pageId" in r.url.params) == 0
 
 
 async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
@@ -153,7 +160,9 @@ async def test_a_failed_page_raises_and_cancels_the_rest() -> None:
     seen: list[int] = []
     try:
         with pytest.raises(ConnectWiseServerError):
-            async for record in twin.client.iter_all("service/tickets", pagesize=5):
+            async for record in twin.client.iter_all(
+                "service/tickets", pagesize=5, forward_only=False
+            ):
                 seen.append(record["id"])
     finally:
         await twin.close()
@@ -189,7 +198,7 @@ async def test_stopping_early_cancels_outstanding_pages() -> None:
     handler = StallAfterFirstPage(recs(40))
     twin = make_async(handler, concurrency=4)
     try:
-        records = twin.client.iter_all("service/tickets", pagesize=5)
+        records = twin.client.iter_all("service/tickets", pagesize=5, forward_only=False)
         first = await records.__anext__()
         await records.aclose()
         for _ in range(10):
@@ -251,7 +260,7 @@ async def test_concurrent_paging_survives_429s() -> None:
 
     twin = make_async(handler, concurrency=3)
     try:
-        records = await twin.collect("service/tickets", pagesize=5)
+        records = await twin.collect("service/tickets", pagesize=5, forward_only=False)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 31))
@@ -271,3 +280,88 @@ def test_recent_ids_remember_a_window_of_pages_only() -> None:
     assert 1 not in seen and 2 in seen  # older pages are forgotten: memory is bounded
     seen.next_page()
     assert 2 not in seen
+
+
+class SlowSlices:
+    """An async exact-scan server: forward-only and id bounds; tracks concurrent page requests."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.inner = pages_handler(records)
+        self.inflight = 0
+        self.peak = 0
+        self.slices: list[str | None] = []
+        self.ranges: list[tuple[str | None, str | None]] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if "pagination-type" not in request.headers:
+            return self.inner(request)  # /count, the highest id
+        params = request.url.params
+        self.slices.append(params.get("conditions"))
+        self.ranges.append((params.get("pageId"), params.get("conditions")))
+        self.inflight += 1
+        self.peak = max(self.peak, self.inflight)
+        try:
+            for _ in range(20 if len(self.slices) % 3 == 1 else 2):  # some finish late
+                await asyncio.sleep(0)
+        finally:
+            self.inflight -= 1
+        return self.inner(request)
+
+
+@pytest.mark.parametrize("concurrency", [2, 3, 8])
+async def test_exact_slices_run_concurrently_within_the_bound_in_id_order(
+    concurrency: int,
+) -> None:
+    handler = SlowSlices(recs(40))
+    twin = make_async(handler, concurrency=concurrency)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 41))
+    assert 1 < handler.peak <= concurrency
+    # page 1, then disjoint slices of one page each, then the open slice above the highest id
+    assert handler.slices[0] is None
+    # pageId=a with id<=b: the slice id > a AND id <= b, forward-only
+    assert ("5", "id<=10") in handler.ranges and ("35", "id<=40") in handler.ranges
+    assert handler.slices.count(None) == 2  # page 1 and the open slice (id > 40)
+
+
+async def test_sparse_ids_make_a_slice_continue_forward_only() -> None:
+    rows = [{"id": i} for i in [*range(1, 6), *range(100, 120), 500]]
+    twin = make_async(pages_handler(rows), concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    assert any(
+        "pageId" in r.url.params and "conditions" in r.url.params for r in twin.server.requests
+    )
+
+
+async def test_exact_slices_stop_at_the_limit_and_cancel_the_rest() -> None:
+    handler = SlowSlices(recs(100))
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5, limit=23)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == list(range(1, 24))
+    assert handler.inflight == 0
+
+
+async def test_stopping_an_exact_scan_early_cancels_outstanding_slices() -> None:
+    handler = SlowSlices(recs(100))
+    twin = make_async(handler, concurrency=4)
+    try:
+        records = twin.client.iter_all("service/tickets", pagesize=5)
+        first = [await records.__anext__() for _ in range(7)]
+        await records.aclose()
+        for _ in range(30):
+            await asyncio.sleep(0)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in first] == list(range(1, 8))
+    assert handler.inflight == 0
+    assert len(handler.slices) < 20

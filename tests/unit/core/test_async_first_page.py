@@ -38,7 +38,10 @@ class CountWaitsForPageOne:
             if self.count_status != 200:
                 return cw_error(self.count_status, "NotFound", "no count here")
             return respond(200, {"count": self.total})
-        if request.url.params.get("page") == "1":
+        first_forward = "pageId" not in request.url.params and "orderBy" not in request.url.params
+        if request.url.params.get("page") == "1" or (
+            request.headers.get("pagination-type") == "forward-only" and first_forward
+        ):
             self.page_one.set()
         return self.inner(request)
 
@@ -54,24 +57,38 @@ async def _collect(handler: CountWaitsForPageOne, **query: Any) -> tuple[list[in
 
 @pytest.mark.parametrize("total", [0, 4, 5, 23])
 async def test_page_one_is_in_flight_with_the_count(total: int) -> None:
-    ids, twin = await _collect(CountWaitsForPageOne(recs(total)), pagesize=5)
+    ids, twin = await _collect(CountWaitsForPageOne(recs(total)), pagesize=5, forward_only=False)
     assert ids == list(range(1, total + 1))
     assert twin.server.paths.count("service/tickets/count") == 1
     assert twin.server.paths.count("service/tickets") == max(1, -(-total // 5))
 
 
 async def test_without_a_count_page_one_is_not_asked_twice() -> None:
-    ids, twin = await _collect(CountWaitsForPageOne(recs(7), count_status=404), pagesize=5)
+    handler = CountWaitsForPageOne(recs(7), count_status=404)
+    ids, twin = await _collect(handler, pagesize=5, forward_only=False)
     assert ids == list(range(1, 8))
     paths = sorted(twin.server.paths)
     assert paths == ["service/tickets", "service/tickets", "service/tickets/count"]
 
 
-async def test_forward_only_scans_ask_no_page_ahead() -> None:
-    twin = Twin("async", Server(lambda r: respond(200, recs(3))), concurrency=3)
-    try:
-        records = await twin.collect("service/tickets", pagesize=5, forward_only=True)
-    finally:
-        await twin.close()
-    assert len(records) == 3
-    assert twin.server.paths == ["service/tickets"]
+@pytest.mark.parametrize("total", [0, 4, 5, 23])
+async def test_exact_scans_ask_page_one_the_count_and_the_highest_id_together(total: int) -> None:
+    ids, twin = await _collect(CountWaitsForPageOne(recs(total)), pagesize=5)
+    assert ids == list(range(1, total + 1))
+    assert twin.server.paths.count("service/tickets/count") == 1
+    highest = [r for r in twin.server.requests if r.url.params.get("orderBy") == "id desc"]
+    # the highest id is asked only when more than a page remains: slices are worth it then
+    assert [r.url.params["pageSize"] for r in highest] == (["1"] if total > 10 else [])
+
+
+@pytest.mark.parametrize("count_status", [400, 404])
+async def test_an_exact_scan_without_a_count_goes_on_sequentially(count_status: int) -> None:
+    handler = CountWaitsForPageOne(recs(12), count_status=count_status)
+    ids, twin = await _collect(handler, pagesize=5)
+    assert ids == list(range(1, 13))
+    forward = [
+        r.url.params.get("pageId")
+        for r in twin.server.requests
+        if "pageSize" in r.url.params and r.headers.get("pagination-type")
+    ]
+    assert forward == [None, "5", "10"]

@@ -13,6 +13,7 @@ from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import (
     ConnectWiseAuthError,
     ConnectWiseBadRequestError,
+    ConnectWiseConfigurationError,
     ConnectWiseNotFoundError,
 )
 from cw_facade._validation import InvalidArgumentError, UnknownNameError
@@ -106,6 +107,63 @@ async def test_lists(make: Make, name: str, args: tuple[Any, ...], path: str, mo
     assert twin.router.sent() == [("GET", path)]
 
 
+@pytest.mark.parametrize(("name", "args", "path", "model"), LISTS)
+@pytest.mark.parametrize("forward_only", [None, True, False])
+@pytest.mark.anyio
+async def test_every_list_takes_the_same_paging_arguments(
+    make: Make, name: str, args: tuple[Any, ...], path: str, model: type, forward_only: Any
+) -> None:
+    records = [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}, {"id": 3, "name": "c"}]
+    twin = make({("GET", path): respond(200, records)})
+    found = await twin.call(name, *args, pagesize=2, limit=2, forward_only=forward_only)
+    assert [item.id for item in found] == [1, 2]
+    sent = next(r for r in twin.router.requests if r.url.path.endswith("/" + path))
+    assert sent.url.params["pageSize"] == "2"
+    expected = None if forward_only is False else "forward-only"
+    assert sent.headers.get("pagination-type") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("get_tickets", {"forward_only": True}),
+        ("get_configurations", {"limit": 1}),
+        ("get_contacts", {"limit": 1, "forward_only": False}),
+        ("iter_tickets", {"forward_only": True, "limit": 1}),
+        ("iter_companies", {"forward_only": None, "pagesize": 5}),
+    ],
+)
+@pytest.mark.anyio
+async def test_paging_arguments_that_raised_type_error_are_accepted(
+    make: Make, name: str, options: dict[str, Any]
+) -> None:
+    twin = make(
+        {
+            ("GET", path): respond(200, [{"id": 1}])
+            for path in (
+                "service/tickets",
+                "company/configurations",
+                "company/contacts",
+                "company/companies",
+            )
+        }
+    )
+    result = getattr(twin.client, name)(**options)
+    if name.startswith("iter_"):
+        items = [i async for i in result] if twin.kind == "async" else list(result)
+    else:
+        items = await result if twin.kind == "async" else result
+    assert [item.id for item in items] == [1]
+
+
+@pytest.mark.anyio
+async def test_forward_only_with_order_by_is_refused_before_sending(make: Make) -> None:
+    twin = make({("GET", "service/tickets"): respond(200, [])})
+    with pytest.raises(ConnectWiseConfigurationError, match="order_by"):
+        await twin.call("get_tickets", order_by="id desc", forward_only=True)
+    assert twin.router.requests == []
+
+
 @pytest.mark.parametrize(("name", "args", "path", "model"), [r for r in LISTS if r[1]])
 @pytest.mark.anyio
 async def test_list_of_a_missing_parent_raises(
@@ -170,12 +228,12 @@ async def test_iterators_are_lazy_and_page(make: Make) -> None:
         return respond(200, pages.get(int(request.url.params["page"]), []))
 
     twin = make({("GET", "service/tickets"): page, ("GET", "company/companies"): page})
-    iterator = twin.client.iter_tickets(pagesize=2)
+    iterator = twin.client.iter_tickets(pagesize=2, forward_only=False)
     assert twin.router.requests == []
     items = [t async for t in iterator] if twin.kind == "async" else list(iterator)
     assert [t.id for t in items] == [1, 2, 3]
     assert all(isinstance(t, Ticket) for t in items)
-    companies = await twin.collect("iter_companies", pagesize=2, limit=2)
+    companies = await twin.collect("iter_companies", pagesize=2, limit=2, forward_only=False)
     assert [c.id for c in companies] == [1, 2]
     assert all(isinstance(c, Company) for c in companies)
 
