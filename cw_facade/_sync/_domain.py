@@ -39,9 +39,17 @@ from cw_facade._endpoints import (
     page_builder,
 )
 from cw_facade._paging import PageBuilder, check_limit
-from cw_facade._sync._base import ClientBase, one_record
+from cw_facade._sync._acting import ActingMixin
+from cw_facade._sync._base import one_record
 from cw_facade._sync._paging import pages
-from cw_facade._validation import InvalidArgumentError, check_field_path, check_id, check_one_of
+from cw_facade._validation import (
+    InvalidArgumentError,
+    check_field_path,
+    check_flag,
+    check_id,
+    check_one_of,
+    check_optional_id,
+)
 from cw_facade.models import (
     Board,
     BoardStatus,
@@ -75,7 +83,7 @@ Conditions: TypeAlias = "str | Expr"
 Fields: TypeAlias = "str | list[str] | tuple[str, ...]"
 
 
-class DomainMixin(ClientBase):
+class DomainMixin(ActingMixin):
     """Tickets, notes, configurations, companies, contacts, lookups, callbacks, health."""
 
     # -- shared steps ----------------------------------------------------------------------
@@ -189,8 +197,15 @@ class DomainMixin(ClientBase):
 
     # -- tickets ---------------------------------------------------------------------------
 
-    def get_ticket(self, ticket_id: int) -> Ticket | None:
-        """The ticket, or ``None`` when it does not exist."""
+    def get_ticket(self, ticket_id: int, run_as: str | None = None) -> Ticket | None:
+        """The ticket ``ticket_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member (a member identifier or a :meth:`compute_auth`
+        value). Raises :class:`~cw_facade.InvalidArgumentError` for a bad id and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_ticket(ticket_id)
         args = ops.get_service_tickets_by_id.request_args(check_id("ticket_id", ticket_id))
         record = self._record(args)
         return None if record is None else Ticket(record)
@@ -199,20 +214,33 @@ class DomainMixin(ClientBase):
         self,
         conditions: Conditions | None = None,
         pagesize: int | None = None,
+        orderby: str | None = None,
+        limit: int | None = None,
+        run_as: str | None = None,
         *,
         fields: Fields | None = None,
         order_by: str | None = None,
-        limit: int | None = None,
     ) -> list[Ticket]:
-        """Every ticket matching ``conditions``, all pages fetched (see :meth:`iter_tickets`)."""
+        """Every ticket matching ``conditions``, all pages fetched (see :meth:`iter_tickets`).
+
+        ``pagesize`` is the page size, ``orderby`` (or ``order_by``) the sort order,
+        ``limit`` the most records returned, ``fields`` a projection, ``run_as`` another
+        member to act as. Raises :class:`~cw_facade.ConnectWiseConfigurationError` for bad
+        arguments (before sending) and the API's errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.get_tickets(
+                conditions, pagesize, orderby, limit, fields=fields, order_by=order_by
+            )
         return self._list(
             Ticket,
             ops.get_service_tickets,
             ops.get_service_tickets_count,
-            conditions,
+            given(conditions),
             pagesize,
             fields,
-            order_by,
+            order_of(orderby, order_by),
             limit,
         )
 
@@ -249,7 +277,11 @@ class DomainMixin(ClientBase):
         company_id: int | None = None,
         board_id: int | None = None,
         priority_id: int | None = None,
+        status_id: int | None = None,
+        type_id: int | None = None,
         source_id: int | None = None,
+        config_ids: list[int] | tuple[int, ...] | None = None,
+        run_as: str | None = None,
         *,
         board: str | None = None,
         priority: str | None = None,
@@ -257,9 +289,41 @@ class DomainMixin(ClientBase):
     ) -> Ticket:
         """Create a ticket; ``None`` arguments take their :class:`TicketDefaults` value.
 
-        ``body`` becomes the initial description; ``board``/``priority`` are names resolved to
-        ids; ``fields`` are further API fields sent as given (``contactName="Ann"``).
+        The parameters are ConnectPyse-Manage's, in its order. ``body`` becomes the initial
+        description; ``company_id``, ``board_id``, ``priority_id``, ``status_id``,
+        ``type_id`` and ``source_id`` are ids; ``config_ids`` are configurations attached
+        after creation; ``board``/``priority`` are names resolved to ids; ``fields`` are
+        further API fields sent as given (``contactName="Ann"``); ``run_as`` another member
+        to act as. Raises :class:`~cw_facade.InvalidArgumentError` (before sending) for bad
+        arguments, :class:`~cw_facade.MissingArgumentError` without a company, and the
+        API's errors otherwise.
         """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.create_ticket(
+                summary,
+                body,
+                company_id,
+                board_id,
+                priority_id,
+                status_id,
+                type_id,
+                source_id,
+                config_ids,
+                board=board,
+                priority=priority,
+                **fields,
+            )
+        attach = _config_ids(config_ids)
+        for argument, key, value in (
+            ("status_id", "status", status_id),
+            ("type_id", "type", type_id),
+        ):
+            checked = check_optional_id(argument, value)
+            if checked is not None:
+                if key in fields:
+                    raise InvalidArgumentError(argument, f"conflicts with the {key!r} field")
+                fields[key] = ref(checked)
         new = tickets.NewTicket(
             summary, body, company_id, board_id, priority_id, source_id, board, priority, fields
         )
@@ -270,12 +334,30 @@ class DomainMixin(ClientBase):
         if priority is not None:
             payload["priority"] = ref(self._resolve_priority(priority))
         args = ops.post_service_tickets.request_args(body=payload)
-        return Ticket(one_record(self._call(args)))
+        created = Ticket(one_record(self._call(args)))
+        for config_id in attach:
+            op = ops.post_service_tickets_by_parent_id_configurations
+            self._call(op.request_args(created.id, body={"id": config_id}))
+        return created
 
     def update_ticket_status(
-        self, ticket_id: int, status_id: int | None = None, *, status: str | None = None
+        self,
+        ticket_id: int,
+        status_id: int | None = None,
+        run_as: str | None = None,
+        *,
+        status: str | None = None,
     ) -> Ticket:
-        """Set the status by id, or by name (``status="Resolved"``) on the ticket's board."""
+        """Set the status by id, or by name (``status="Resolved"``) on the ticket's board.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for bad arguments, :class:`~cw_facade.UnknownNameError` for an unknown status name,
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing ticket, and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.update_ticket_status(ticket_id, status_id, status=status)
         record_id = check_id("ticket_id", ticket_id)
         check_one_of("status_id", status_id, status, "status")
         if status_id is None:
@@ -287,9 +369,23 @@ class DomainMixin(ClientBase):
         return self._patch_ticket(record_id, body)
 
     def update_ticket_priority(
-        self, ticket_id: int, priority_id: int | None = None, *, priority: str | None = None
+        self,
+        ticket_id: int,
+        priority_id: int | None = None,
+        run_as: str | None = None,
+        *,
+        priority: str | None = None,
     ) -> Ticket:
-        """Set the priority by id or by name."""
+        """Set the priority by id or by name (``priority=``).
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for bad arguments, :class:`~cw_facade.UnknownNameError` for an unknown name,
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing ticket, and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.update_ticket_priority(ticket_id, priority_id, priority=priority)
         record_id = check_id("ticket_id", ticket_id)
         check_one_of("priority_id", priority_id, priority, "priority")
         if priority_id is None:
@@ -297,8 +393,18 @@ class DomainMixin(ClientBase):
         body = replace("priority", ref(check_id("priority_id", priority_id)))
         return self._patch_ticket(record_id, body)
 
-    def update_ticket_field(self, ticket_id: int, field_path: str, value: Any) -> Ticket:
-        """Replace one field (``"summary"``, ``"/board/id"``) with ``value``."""
+    def update_ticket_field(
+        self, ticket_id: int, field_path: str, value: Any, run_as: str | None = None
+    ) -> Ticket:
+        """Replace one field (``"summary"``, ``"/board/id"``) with ``value``.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id or path, :class:`~cw_facade.ConnectWiseNotFoundError` for a missing
+        ticket, and the API's errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.update_ticket_field(ticket_id, field_path, value)
         record_id = check_id("ticket_id", ticket_id)
         return self._patch_ticket(record_id, replace(check_field_path(field_path), value))
 
@@ -331,25 +437,72 @@ class DomainMixin(ClientBase):
         ticket_id: int,
         note_text: str,
         internal: bool = True,
+        run_as: str | None = None,
         *,
         detail: bool | None = None,
         resolution: bool = False,
     ) -> Note:
-        """Add a note: internal (members only) by default, else customer-visible."""
+        """Add a note: internal (members only) by default, else customer-visible.
+
+        ``detail`` and ``resolution`` set the note's other flags; ``run_as`` acts as another
+        member. Raises :class:`~cw_facade.InvalidArgumentError` for bad arguments,
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing ticket, and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.add_ticket_note(
+                ticket_id, note_text, internal, detail=detail, resolution=resolution
+            )
         record_id = check_id("ticket_id", ticket_id)
         body = notes.ticket_note_body(note_text, internal, detail, resolution)
         args = ops.post_service_tickets_by_parent_id_notes.request_args(record_id, body=body)
         return Note(one_record(self._call(args)))
 
-    def get_ticket_notes(self, ticket_id: int) -> list[Note]:
-        """Every note of the ticket."""
+    def get_ticket_notes(
+        self,
+        ticket_id: int,
+        conditions: Conditions | None = None,
+        childconditions: str | None = None,
+        fields: Fields | None = None,
+        pagesize: int | None = None,
+        orderby: str | None = None,
+        run_as: str | None = None,
+        *,
+        order_by: str | None = None,
+    ) -> list[Note]:
+        """Every note of the ticket (matching ``conditions``).
+
+        ``childconditions`` filters on child collections, ``fields`` projects, ``pagesize``
+        sizes the pages, ``orderby`` (or ``order_by``) sorts, ``run_as`` acts as another
+        member. Raises :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments,
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing ticket, and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.get_ticket_notes(
+                ticket_id, conditions, childconditions, fields, pagesize, orderby, order_by=order_by
+            )
+        record_id = check_id("ticket_id", ticket_id)
+        query = self._filters(given(conditions), fields, order_of(orderby, order_by))
+        child = given(childconditions)
+        if child is not None and not isinstance(child, str):
+            raise InvalidArgumentError("childconditions", "must be a conditions string")
         op = ops.get_service_tickets_by_parent_id_notes
-        return self._children(Note, op, check_id("ticket_id", ticket_id))
+        build = _child_pages(op, record_id, query, child)
+        return [note for note in self._scan(Note, build, None, query, pagesize)]
 
     # -- configurations --------------------------------------------------------------------
 
-    def get_configuration(self, config_id: int) -> Configuration | None:
-        """The configuration, or ``None`` when it does not exist."""
+    def get_configuration(self, config_id: int, run_as: str | None = None) -> Configuration | None:
+        """The configuration ``config_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id and the API's errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_configuration(config_id)
         args = ops.get_company_configurations_by_id.request_args(check_id("config_id", config_id))
         record = self._record(args)
         return None if record is None else Configuration(record)
@@ -358,45 +511,96 @@ class DomainMixin(ClientBase):
         self,
         conditions: Conditions | None = None,
         pagesize: int | None = None,
+        run_as: str | None = None,
         *,
         fields: Fields | None = None,
         order_by: str | None = None,
+        orderby: str | None = None,
+        limit: int | None = None,
     ) -> list[Configuration]:
-        """Every configuration matching ``conditions``."""
+        """Every configuration matching ``conditions``.
+
+        ``pagesize`` sizes the pages, ``fields`` projects, ``order_by`` (or ``orderby``)
+        sorts, ``limit`` caps the records, ``run_as`` acts as another member. Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.get_configurations(
+                conditions, pagesize, fields=fields, order_by=order_by, orderby=orderby, limit=limit
+            )
         return self._list(
             Configuration,
             ops.get_company_configurations,
             ops.get_company_configurations_count,
-            conditions,
+            given(conditions),
             pagesize,
             fields,
-            order_by,
+            order_of(orderby, order_by),
+            limit,
         )
 
-    def attach_configuration(self, ticket_id: int, config_id: int) -> ConfigurationReference:
-        """Attach a configuration to a ticket."""
+    def attach_configuration(
+        self, ticket_id: int, config_id: int, run_as: str | None = None
+    ) -> Configuration:
+        """Attach configuration ``config_id`` to ticket ``ticket_id`` and return it.
+
+        The answer is the configuration itself, read after attaching (as ConnectPyse-Manage
+        returns it); should it vanish in between, the attach answer is wrapped instead.
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for bad ids, :class:`~cw_facade.ConnectWiseNotFoundError` for a missing ticket or
+        configuration, and the API's errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).attach_configuration(ticket_id, config_id)
         record_id = check_id("ticket_id", ticket_id)
         body = {"id": check_id("config_id", config_id)}
         op = ops.post_service_tickets_by_parent_id_configurations
         created = one_record(self._call(op.request_args(record_id, body=body)))
-        return ConfigurationReference(created)
+        configuration = self.get_configuration(body["id"])
+        return Configuration(created) if configuration is None else configuration
 
-    def detach_configuration(self, ticket_id: int, config_id: int) -> bool:
-        """Detach a configuration from a ticket; ``True`` once done."""
+    def detach_configuration(
+        self, ticket_id: int, config_id: int, run_as: str | None = None
+    ) -> bool:
+        """Detach a configuration from a ticket; ``True`` once done.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for bad ids, :class:`~cw_facade.ConnectWiseNotFoundError` when it is not attached,
+        and the API's errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).detach_configuration(ticket_id, config_id)
         record_id = check_id("ticket_id", ticket_id)
         op = ops.delete_service_tickets_by_parent_id_configurations_by_id
         self._call(op.request_args(record_id, check_id("config_id", config_id)))
         return True
 
-    def get_ticket_configurations(self, ticket_id: int) -> list[ConfigurationReference]:
-        """The configurations attached to the ticket."""
+    def get_ticket_configurations(
+        self, ticket_id: int, run_as: str | None = None
+    ) -> list[ConfigurationReference]:
+        """The configurations attached to the ticket (references: id, name, type).
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id, :class:`~cw_facade.ConnectWiseNotFoundError` for a missing ticket,
+        and the API's errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_ticket_configurations(ticket_id)
         op = ops.get_service_tickets_by_parent_id_configurations
         return self._children(ConfigurationReference, op, check_id("ticket_id", ticket_id))
 
     # -- companies and contacts -----------------------------------------------------------
 
-    def get_company(self, company_id: int) -> Company | None:
-        """The company, or ``None`` when it does not exist."""
+    def get_company(self, company_id: int, run_as: str | None = None) -> Company | None:
+        """The company ``company_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id and the API's errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_company(company_id)
         args = ops.get_company_companies_by_id.request_args(check_id("company_id", company_id))
         record = self._record(args)
         return None if record is None else Company(record)
@@ -404,21 +608,34 @@ class DomainMixin(ClientBase):
     def get_companies(
         self,
         conditions: Conditions | None = None,
-        pagesize: int | None = None,
+        orderby: str | None = None,
+        limit: int | None = None,
+        run_as: str | None = None,
         *,
+        pagesize: int | None = None,
         fields: Fields | None = None,
         order_by: str | None = None,
-        limit: int | None = None,
     ) -> list[Company]:
-        """Every company matching ``conditions``."""
+        """Every company matching ``conditions`` (ConnectPyse-Manage's parameter order).
+
+        ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
+        the pages, ``fields`` projects, ``run_as`` acts as another member. Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.get_companies(
+                conditions, orderby, limit, pagesize=pagesize, fields=fields, order_by=order_by
+            )
         return self._list(
             Company,
             ops.get_company_companies,
             ops.get_company_companies_count,
-            conditions,
+            given(conditions),
             pagesize,
             fields,
-            order_by,
+            order_of(orderby, order_by),
             limit,
         )
 
@@ -467,8 +684,14 @@ class DomainMixin(ClientBase):
         args = ops.post_company_companies_by_parent_id_notes.request_args(record_id, body=body)
         return CompanyNote(one_record(self._call(args)))
 
-    def get_contact(self, contact_id: int) -> Contact | None:
-        """The contact, or ``None`` when it does not exist."""
+    def get_contact(self, contact_id: int, run_as: str | None = None) -> Contact | None:
+        """The contact ``contact_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id and the API's errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_contact(contact_id)
         args = ops.get_company_contacts_by_id.request_args(check_id("contact_id", contact_id))
         record = self._record(args)
         return None if record is None else Contact(record)
@@ -476,54 +699,117 @@ class DomainMixin(ClientBase):
     def get_contacts(
         self,
         conditions: Conditions | None = None,
-        pagesize: int | None = None,
+        orderby: str | None = None,
+        limit: int | None = None,
+        run_as: str | None = None,
         *,
+        pagesize: int | None = None,
         fields: Fields | None = None,
         order_by: str | None = None,
     ) -> list[Contact]:
-        """Every contact matching ``conditions``."""
+        """Every contact matching ``conditions`` (ConnectPyse-Manage's parameter order).
+
+        ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
+        the pages, ``fields`` projects, ``run_as`` acts as another member. Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments and the API's
+        errors otherwise.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.get_contacts(
+                conditions, orderby, limit, pagesize=pagesize, fields=fields, order_by=order_by
+            )
         return self._list(
             Contact,
             ops.get_company_contacts,
             ops.get_company_contacts_count,
-            conditions,
+            given(conditions),
             pagesize,
             fields,
-            order_by,
+            order_of(orderby, order_by),
+            limit,
         )
 
-    def get_company_contacts(self, company_id: int) -> list[Contact]:
-        """Every contact of the company."""
+    def get_company_contacts(
+        self, company_id: int, conditions: Conditions | None = None, run_as: str | None = None
+    ) -> list[Contact]:
+        """Every contact of the company (also matching ``conditions``).
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id or conditions and the API's errors otherwise.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_company_contacts(company_id, conditions)
         from cw_facade.conditions import C
 
-        conditions = C.company.id == check_id("company_id", company_id)
+        where = C.company.id == check_id("company_id", company_id)
+        extra = self._filters(given(conditions)).conditions
+        query = where if extra is None else f"{where} AND ({extra})"
         op, count = ops.get_company_contacts, ops.get_company_contacts_count
-        return self._list(Contact, op, count, conditions)
+        return self._list(Contact, op, count, query)
 
     # -- boards and lookups ----------------------------------------------------------------
 
-    def get_boards(self, conditions: Conditions | None = None) -> list[Board]:
-        """The service boards (matching ``conditions``)."""
-        op, count = ops.get_service_boards, ops.get_service_boards_count
-        return self._list(Board, op, count, conditions)
+    def get_boards(
+        self,
+        active_only: bool = False,
+        run_as: str | None = None,
+        *,
+        conditions: Conditions | None = None,
+    ) -> list[Board]:
+        """The service boards: only active ones with ``active_only``, matching ``conditions``.
 
-    def get_board_statuses(self, board_id: int) -> list[BoardStatus]:
-        """The statuses of a board."""
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a non-bool ``active_only`` (conditions go by keyword) and the API's errors.
+        """
+        if run_as is not None:
+            client = self._as(run_as)
+            return client.get_boards(active_only, conditions=conditions)
+        query = self._filters(given(conditions)).conditions
+        if check_flag("active_only", active_only):
+            query = "inactiveFlag=false" if query is None else f"inactiveFlag=false AND ({query})"
+        op, count = ops.get_service_boards, ops.get_service_boards_count
+        return self._list(Board, op, count, query)
+
+    def get_board_statuses(self, board_id: int, run_as: str | None = None) -> list[BoardStatus]:
+        """The statuses of a board.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id, :class:`~cw_facade.ConnectWiseNotFoundError` for a missing board.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_board_statuses(board_id)
         op = ops.get_service_boards_by_parent_id_statuses
         return self._children(BoardStatus, op, check_id("board_id", board_id))
 
-    def get_board_types(self, board_id: int) -> list[BoardType]:
-        """The ticket types of a board."""
+    def get_board_types(self, board_id: int, run_as: str | None = None) -> list[BoardType]:
+        """The ticket types of a board.
+
+        ``run_as`` acts as another member. Raises :class:`~cw_facade.InvalidArgumentError`
+        for a bad id, :class:`~cw_facade.ConnectWiseNotFoundError` for a missing board.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_board_types(board_id)
         op = ops.get_service_boards_by_parent_id_types
         return self._children(BoardType, op, check_id("board_id", board_id))
 
-    def get_priorities(self) -> list[Priority]:
-        """The ticket priorities."""
+    def get_priorities(self, run_as: str | None = None) -> list[Priority]:
+        """The ticket priorities.
+
+        ``run_as`` acts as another member. Raises the API's errors.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_priorities()
         op, count = ops.get_service_priorities, ops.get_service_priorities_count
         return self._list(Priority, op, count)
 
-    def get_sources(self) -> list[Source]:
-        """The ticket sources."""
+    def get_sources(self, run_as: str | None = None) -> list[Source]:
+        """The ticket sources.
+
+        ``run_as`` acts as another member. Raises the API's errors.
+        """
+        if run_as is not None:
+            return (self._as(run_as)).get_sources()
         op, count = ops.get_service_sources, ops.get_service_sources_count
         return self._list(Source, op, count)
 
@@ -565,6 +851,49 @@ class DomainMixin(ClientBase):
         args = ops.delete_system_callbacks_by_id.request_args(check_id("callback_id", callback_id))
         self._call(args)
         return True
+
+
+def given(conditions: Any) -> Any:
+    """``conditions``, with the toolkit's empty string meaning none."""
+    return None if isinstance(conditions, str) and not conditions.strip() else conditions
+
+
+def order_of(orderby: Any, order_by: Any) -> Any:
+    """The one ordering of ``orderby`` (toolkit spelling) and ``order_by``."""
+    if orderby is None or orderby == "":
+        return order_by
+    if order_by is not None and order_by != orderby:
+        raise InvalidArgumentError("orderby", "and order_by disagree; pass one of them")
+    return orderby
+
+
+def _config_ids(value: Any) -> list[int]:
+    """The checked ``config_ids`` of ``create_ticket`` (a list or tuple of ids)."""
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise InvalidArgumentError("config_ids", "must be a list of configuration ids")
+    return [check_id("config_ids", item) for item in value]
+
+
+def _child_pages(op: Any, parent_id: int, query: Filters, child: str | None) -> PageBuilder:
+    """Pages of ``op``'s children of ``parent_id`` with ``child_conditions`` as well."""
+    if child is None:
+        return child_page_builder(op, parent_id, query)
+    kwargs = query.kwargs()
+
+    def build(page: int | None, page_size: int, page_id: int | None) -> dict[str, Any]:
+        args: dict[str, Any] = op.request_args(
+            parent_id,
+            **kwargs,
+            child_conditions=child,
+            page=page,
+            page_size=page_size,
+            page_id=page_id,
+        )
+        return args
+
+    return build
 
 
 def checked_defaults(value: Any) -> TicketDefaults | None:
