@@ -9,7 +9,9 @@ import cw_facade
 EXPECTED = {
     "Agreement", "AgreementAddition", "AsyncConnectWiseClient", "Board", "BoardItem",
     "BoardSubtype", "CompanyStatus", "ConfigurationQuestion", "Invoice", "Member",
-    "Opportunity", "Project", "ProjectPhase", "ScheduleEntry", "TicketTask", "TimeEntry", "BoardStatus", "BoardType", "C", "Callback",
+    "Opportunity", "Project", "ProjectPhase", "ScheduleEntry", "TicketTask", "TimeEntry",
+    "BoardStatus", "BoardType", "C",
+    "Callback",
     "CallbackEvent", "CallbackVerifier", "Company", "CompanyNote", "ConditionsSyntaxError",
     "Configuration", "ConfigurationReference", "ConnectWiseAPIError", "ConnectWiseAuthError",
     "ConnectWiseAuthenticationError", "ConnectWiseBadRequestError", "ConnectWiseClient",
