@@ -754,7 +754,7 @@ class AsyncDomainMixin(AsyncActingMixin):
 
     async def get_boards(
         self,
-        active_only: bool = False,
+        active_only: bool = True,
         run_as: str | None = None,
         *,
         conditions: Conditions | None = None,

@@ -36,7 +36,9 @@ class AsyncToolkitMixin(AsyncServiceToolsMixin, AsyncWorkToolsMixin, AsyncBusine
     """Every ConnectPyse-Manage method, with the toolkit's parameter names and order."""
 
     async def get_api_url(self) -> str:
-        """The API root URL (``…/v4_6_release/apis/3.0``), discovering the codebase if needed.
+        """The API root URL without a trailing slash (``…/v4_6_release/apis/3.0``).
+
+        Discovers the codebase first when it is not known yet.
 
         Raises the discovery's errors (:class:`~cw_facade.ConnectWiseConnectionError`...).
         """
@@ -44,7 +46,7 @@ class AsyncToolkitMixin(AsyncServiceToolsMixin, AsyncWorkToolsMixin, AsyncBusine
         root = self._config.api_root
         if root is None:  # pragma: no cover - discovery always sets the codebase or raises
             raise RuntimeError("codebase not resolved")
-        return root
+        return root.rstrip("/")
 
     async def get(
         self,

@@ -752,7 +752,7 @@ class DomainMixin(ActingMixin):
 
     def get_boards(
         self,
-        active_only: bool = False,
+        active_only: bool = True,
         run_as: str | None = None,
         *,
         conditions: Conditions | None = None,
