@@ -44,6 +44,7 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("AsyncServiceToolsMixin", "ServiceToolsMixin"),
     ("AsyncWorkToolsMixin", "WorkToolsMixin"),
     ("AsyncBusinessToolsMixin", "BusinessToolsMixin"),
+    ("AsyncProjectToolsMixin", "ProjectToolsMixin"),
     ("AsyncToolkitMixin", "ToolkitMixin"),
     ("AsyncIterator", "Iterator"),
     ("AsyncGenerator", "Generator"),

@@ -15,6 +15,7 @@ from typing import Any
 from cw_facade import _raw
 from cw_facade._async._domain import given, order_of
 from cw_facade._async._toolkit_business import AsyncBusinessToolsMixin
+from cw_facade._async._toolkit_projects import AsyncProjectToolsMixin
 from cw_facade._async._toolkit_service import AsyncServiceToolsMixin
 from cw_facade._async._toolkit_work import AsyncWorkToolsMixin
 from cw_facade._validation import InvalidArgumentError
@@ -32,7 +33,9 @@ def _child(params: dict[str, Any], childconditions: object) -> dict[str, Any]:
     return {**params, "childConditions": child}
 
 
-class AsyncToolkitMixin(AsyncServiceToolsMixin, AsyncWorkToolsMixin, AsyncBusinessToolsMixin):
+class AsyncToolkitMixin(
+    AsyncServiceToolsMixin, AsyncWorkToolsMixin, AsyncBusinessToolsMixin, AsyncProjectToolsMixin
+):
     """Every ConnectPyse-Manage method, with the toolkit's parameter names and order."""
 
     async def get_api_url(self) -> str:

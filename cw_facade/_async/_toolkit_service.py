@@ -45,7 +45,12 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_ticket_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many tickets match ``conditions``; ``run_as`` acts as another member."""
+        """How many tickets match ``conditions``; ``run_as`` acts as another member.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_ticket_count(conditions)
         return await self._counted(ops.get_service_tickets_count, conditions)
@@ -77,7 +82,13 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def update_ticket_company(
         self, ticket_id: int, company_id: int, run_as: str | None = None
     ) -> Ticket:
-        """Move the ticket to company ``company_id``; answers the updated ticket."""
+        """Move the ticket to company ``company_id``; answers the updated ticket.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).update_ticket_company(ticket_id, company_id)
         record_id = check_id("ticket_id", ticket_id)
@@ -85,7 +96,12 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
         return await self._patch_ticket(record_id, body)
 
     async def get_ticket_contact(self, ticket_id: int, run_as: str | None = None) -> Contact | None:
-        """The ticket's contact, or ``None`` when the ticket or its contact does not exist."""
+        """The ticket's contact, or ``None`` when the ticket or its contact does not exist.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``run_as`` (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_ticket_contact(ticket_id)
         ticket = await self.get_ticket(ticket_id)
@@ -95,7 +111,12 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_ticket_time_entries(
         self, ticket_id: int, conditions: Conditions | None = None, run_as: str | None = None
     ) -> list[TimeEntry]:
-        """The time entries charged to the service ticket (also matching ``conditions``)."""
+        """The time entries charged to the service ticket (also matching ``conditions``).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_ticket_time_entries(ticket_id, conditions)
         record_id = check_id("ticket_id", ticket_id)
@@ -106,7 +127,12 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_ticket_schedule(
         self, ticket_id: int, run_as: str | None = None
     ) -> list[ScheduleEntry]:
-        """The schedule entries of the service ticket (``type/identifier="S"``)."""
+        """The schedule entries of the service ticket (``type/identifier="S"``).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_ticket_schedule(ticket_id)
         record_id = check_id("ticket_id", ticket_id)
@@ -117,7 +143,13 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_ticket_tasks(
         self, ticket_id: int, conditions: Conditions | None = None, run_as: str | None = None
     ) -> list[TicketTask]:
-        """The tasks of the ticket (a facade extra; the toolkit has no such method)."""
+        """The tasks of the ticket (a facade extra; the toolkit has no such method).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` when the parent record does not exist,
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_ticket_tasks(ticket_id, conditions)
         op = ops.get_service_tickets_by_parent_id_tasks
@@ -128,13 +160,24 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_board_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many service boards match ``conditions``."""
+        """How many service boards match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_board_count(conditions)
         return await self._counted(ops.get_service_boards_count, conditions)
 
     async def get_board_items(self, board_id: int, run_as: str | None = None) -> list[BoardItem]:
-        """The items of the board; :class:`~cw_facade.ConnectWiseNotFoundError` if missing."""
+        """The items of the board; :class:`~cw_facade.ConnectWiseNotFoundError` if missing.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` when the parent record does not exist,
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_board_items(board_id)
         op = ops.get_service_boards_by_parent_id_items
@@ -143,7 +186,13 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_board_subtypes(
         self, board_id: int, run_as: str | None = None
     ) -> list[BoardSubtype]:
-        """The subtypes of the board; :class:`~cw_facade.ConnectWiseNotFoundError` if missing."""
+        """The subtypes of the board; :class:`~cw_facade.ConnectWiseNotFoundError` if missing.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` when the parent record does not exist,
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_board_subtypes(board_id)
         op = ops.get_service_boards_by_parent_id_subtypes
@@ -155,6 +204,11 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
         """Create a configuration from ``config`` (a dict of API fields or a model).
 
         ``id`` and ``_info`` of ``config`` are not sent.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
         """
         if run_as is not None:
             return await (await self._as(run_as)).create_configuration(config)
@@ -164,7 +218,13 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def update_configuration(
         self, config_id: int, config: Any, run_as: str | None = None
     ) -> Configuration:
-        """Replace each top-level field ``config`` gives (a JSON Patch; others unchanged)."""
+        """Replace each top-level field ``config`` gives (a JSON Patch; others unchanged).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).update_configuration(config_id, config)
         record_id = check_id("config_id", config_id)
@@ -173,7 +233,13 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
         return Configuration(one_record(await self._call(args)))
 
     async def delete_configuration(self, config_id: int, run_as: str | None = None) -> bool:
-        """Delete the configuration; ``True`` once done (a missing one raises)."""
+        """Delete the configuration; ``True`` once done (a missing one raises).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).delete_configuration(config_id)
         op = ops.delete_company_configurations_by_id
@@ -183,7 +249,12 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_configuration_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many configurations match ``conditions``."""
+        """How many configurations match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_configuration_count(conditions)
         return await self._counted(ops.get_company_configurations_count, conditions)
@@ -191,7 +262,12 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_company_configurations(
         self, company_id: int, run_as: str | None = None
     ) -> list[Configuration]:
-        """Every configuration of the company."""
+        """Every configuration of the company.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_company_configurations(company_id)
         where = f"company/id={check_id('company_id', company_id)}"
@@ -201,7 +277,13 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_configuration_type_questions(
         self, type_id: int, run_as: str | None = None
     ) -> list[ConfigurationQuestion]:
-        """The questions of configuration type ``type_id``."""
+        """The questions of configuration type ``type_id``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` when the parent record does not exist,
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_configuration_type_questions(type_id)
         op = ops.get_company_configurations_types_by_parent_id_questions
@@ -212,13 +294,23 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_company_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many companies match ``conditions``."""
+        """How many companies match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_company_count(conditions)
         return await self._counted(ops.get_company_companies_count, conditions)
 
     async def get_company_statuses(self, run_as: str | None = None) -> list[CompanyStatus]:
-        """The company statuses."""
+        """The company statuses.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_company_statuses()
         op, count = ops.get_company_companies_statuses, ops.get_company_companies_statuses_count
@@ -238,6 +330,11 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
         """Create a contact of company ``company_id``.
 
         ``email`` and ``phone`` (of kind ``phone_type``) become default communication items.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
         """
         if run_as is not None:
             client = await self._as(run_as)
@@ -252,7 +349,12 @@ class AsyncServiceToolsMixin(AsyncToolkitBase):
     async def get_contact_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many contacts match ``conditions``."""
+        """How many contacts match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_contact_count(conditions)
         return await self._counted(ops.get_company_contacts_count, conditions)

@@ -40,7 +40,11 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
         """Every member matching ``conditions``.
 
         ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
-        the pages, ``fields`` projects, ``run_as`` acts as another member.
+        the pages, ``fields`` projects.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
         """
         if run_as is not None:
             client = await self._as(run_as)
@@ -53,7 +57,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
         )
 
     async def get_member(self, member_id: int, run_as: str | None = None) -> Member | None:
-        """The member ``member_id``, or ``None`` when it does not exist."""
+        """The member ``member_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``run_as`` (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_member(member_id)
         return await self._one(
@@ -63,7 +72,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
     async def get_member_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many members match ``conditions``."""
+        """How many members match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_member_count(conditions)
         return await self._counted(ops.get_system_members_count, conditions)
@@ -82,7 +96,11 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
         """Every time entry matching ``conditions``.
 
         ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
-        the pages, ``fields`` projects, ``run_as`` acts as another member.
+        the pages, ``fields`` projects.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
         """
         if run_as is not None:
             client = await self._as(run_as)
@@ -95,7 +113,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
         )
 
     async def get_time_entry(self, entry_id: int, run_as: str | None = None) -> TimeEntry | None:
-        """The time entry ``entry_id``, or ``None`` when it does not exist."""
+        """The time entry ``entry_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``run_as`` (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_time_entry(entry_id)
         return await self._one(
@@ -105,7 +128,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
     async def get_time_entry_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many time entries match ``conditions``."""
+        """How many time entries match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_time_entry_count(conditions)
         return await self._counted(ops.get_time_entries_count, conditions)
@@ -124,7 +152,11 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
         """Every schedule entry matching ``conditions``.
 
         ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
-        the pages, ``fields`` projects, ``run_as`` acts as another member.
+        the pages, ``fields`` projects.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
         """
         if run_as is not None:
             client = await self._as(run_as)
@@ -139,7 +171,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
     async def get_schedule_entry(
         self, entry_id: int, run_as: str | None = None
     ) -> ScheduleEntry | None:
-        """The schedule entry ``entry_id``, or ``None`` when it does not exist."""
+        """The schedule entry ``entry_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``run_as`` (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_schedule_entry(entry_id)
         return await self._one(
@@ -149,7 +186,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
     async def get_schedule_entry_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many schedule entries match ``conditions``."""
+        """How many schedule entries match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_schedule_entry_count(conditions)
         return await self._counted(ops.get_schedule_entries_count, conditions)
@@ -157,7 +199,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
     async def get_member_by_identifier(
         self, identifier: str, run_as: str | None = None
     ) -> Member | None:
-        """The member whose login identifier is ``identifier``, or ``None``."""
+        """The member whose login identifier is ``identifier``, or ``None``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_member_by_identifier(identifier)
         from cw_facade.conditions import C
@@ -170,7 +217,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
     async def get_member_time_entries(
         self, member_id: int, conditions: Conditions | None = None, run_as: str | None = None
     ) -> list[TimeEntry]:
-        """The time entries of member ``member_id`` (also matching ``conditions``)."""
+        """The time entries of member ``member_id`` (also matching ``conditions``).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_member_time_entries(member_id, conditions)
         where = self._and(f"member/id={check_id('member_id', member_id)}", conditions)
@@ -197,6 +249,11 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
         ``charge_to_type`` is ``"ServiceTicket"``, ``"ProjectTicket"``, ``"ChargeCode"`` or
         ``"Activity"``; ``billable`` a ``billableOption`` (``"Billable"``, ``"DoNotBill"``,
         ``"NoCharge"``, ``"NoDefault"``); ``time_start``/``time_end`` ISO times.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
         """
         if run_as is not None:
             client = await self._as(run_as)
@@ -231,7 +288,12 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
     async def get_member_schedule(
         self, member_id: int, conditions: Conditions | None = None, run_as: str | None = None
     ) -> list[ScheduleEntry]:
-        """The schedule entries of member ``member_id`` (also matching ``conditions``)."""
+        """The schedule entries of member ``member_id`` (also matching ``conditions``).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return await (await self._as(run_as)).get_member_schedule(member_id, conditions)
         where = self._and(f"member/id={check_id('member_id', member_id)}", conditions)
@@ -252,6 +314,11 @@ class AsyncWorkToolsMixin(AsyncToolkitBase):
         """Book member ``member_id`` on object ``object_id`` from ``date_start`` to ``date_end``.
 
         ``type_identifier`` is the kind of object (``"S"`` service ticket, ``"C"`` activity).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
         """
         if run_as is not None:
             client = await self._as(run_as)

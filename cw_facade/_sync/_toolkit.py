@@ -17,6 +17,7 @@ from typing import Any
 from cw_facade import _raw
 from cw_facade._sync._domain import given, order_of
 from cw_facade._sync._toolkit_business import BusinessToolsMixin
+from cw_facade._sync._toolkit_projects import ProjectToolsMixin
 from cw_facade._sync._toolkit_service import ServiceToolsMixin
 from cw_facade._sync._toolkit_work import WorkToolsMixin
 from cw_facade._validation import InvalidArgumentError
@@ -34,7 +35,7 @@ def _child(params: dict[str, Any], childconditions: object) -> dict[str, Any]:
     return {**params, "childConditions": child}
 
 
-class ToolkitMixin(ServiceToolsMixin, WorkToolsMixin, BusinessToolsMixin):
+class ToolkitMixin(ServiceToolsMixin, WorkToolsMixin, BusinessToolsMixin, ProjectToolsMixin):
     """Every ConnectPyse-Manage method, with the toolkit's parameter names and order."""
 
     def get_api_url(self) -> str:

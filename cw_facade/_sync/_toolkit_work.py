@@ -42,7 +42,11 @@ class WorkToolsMixin(ToolkitBase):
         """Every member matching ``conditions``.
 
         ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
-        the pages, ``fields`` projects, ``run_as`` acts as another member.
+        the pages, ``fields`` projects.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
         """
         if run_as is not None:
             client = self._as(run_as)
@@ -55,7 +59,12 @@ class WorkToolsMixin(ToolkitBase):
         )
 
     def get_member(self, member_id: int, run_as: str | None = None) -> Member | None:
-        """The member ``member_id``, or ``None`` when it does not exist."""
+        """The member ``member_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``run_as`` (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_member(member_id)
         return self._one(Member, ops.get_system_members_by_id, check_id("member_id", member_id))
@@ -63,7 +72,12 @@ class WorkToolsMixin(ToolkitBase):
     def get_member_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many members match ``conditions``."""
+        """How many members match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_member_count(conditions)
         return self._counted(ops.get_system_members_count, conditions)
@@ -82,7 +96,11 @@ class WorkToolsMixin(ToolkitBase):
         """Every time entry matching ``conditions``.
 
         ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
-        the pages, ``fields`` projects, ``run_as`` acts as another member.
+        the pages, ``fields`` projects.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
         """
         if run_as is not None:
             client = self._as(run_as)
@@ -95,7 +113,12 @@ class WorkToolsMixin(ToolkitBase):
         )
 
     def get_time_entry(self, entry_id: int, run_as: str | None = None) -> TimeEntry | None:
-        """The time entry ``entry_id``, or ``None`` when it does not exist."""
+        """The time entry ``entry_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``run_as`` (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_time_entry(entry_id)
         return self._one(TimeEntry, ops.get_time_entries_by_id, check_id("entry_id", entry_id))
@@ -103,7 +126,12 @@ class WorkToolsMixin(ToolkitBase):
     def get_time_entry_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many time entries match ``conditions``."""
+        """How many time entries match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_time_entry_count(conditions)
         return self._counted(ops.get_time_entries_count, conditions)
@@ -122,7 +150,11 @@ class WorkToolsMixin(ToolkitBase):
         """Every schedule entry matching ``conditions``.
 
         ``orderby`` (or ``order_by``) sorts, ``limit`` caps the records, ``pagesize`` sizes
-        the pages, ``fields`` projects, ``run_as`` acts as another member.
+        the pages, ``fields`` projects.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
         """
         if run_as is not None:
             client = self._as(run_as)
@@ -135,7 +167,12 @@ class WorkToolsMixin(ToolkitBase):
         )
 
     def get_schedule_entry(self, entry_id: int, run_as: str | None = None) -> ScheduleEntry | None:
-        """The schedule entry ``entry_id``, or ``None`` when it does not exist."""
+        """The schedule entry ``entry_id``, or ``None`` when it does not exist.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``run_as`` (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_schedule_entry(entry_id)
         return self._one(
@@ -145,13 +182,23 @@ class WorkToolsMixin(ToolkitBase):
     def get_schedule_entry_count(
         self, conditions: Conditions | None = None, run_as: str | None = None
     ) -> int:
-        """How many schedule entries match ``conditions``."""
+        """How many schedule entries match ``conditions``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_schedule_entry_count(conditions)
         return self._counted(ops.get_schedule_entries_count, conditions)
 
     def get_member_by_identifier(self, identifier: str, run_as: str | None = None) -> Member | None:
-        """The member whose login identifier is ``identifier``, or ``None``."""
+        """The member whose login identifier is ``identifier``, or ``None``.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_member_by_identifier(identifier)
         from cw_facade.conditions import C
@@ -164,7 +211,12 @@ class WorkToolsMixin(ToolkitBase):
     def get_member_time_entries(
         self, member_id: int, conditions: Conditions | None = None, run_as: str | None = None
     ) -> list[TimeEntry]:
-        """The time entries of member ``member_id`` (also matching ``conditions``)."""
+        """The time entries of member ``member_id`` (also matching ``conditions``).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_member_time_entries(member_id, conditions)
         where = self._and(f"member/id={check_id('member_id', member_id)}", conditions)
@@ -191,6 +243,11 @@ class WorkToolsMixin(ToolkitBase):
         ``charge_to_type`` is ``"ServiceTicket"``, ``"ProjectTicket"``, ``"ChargeCode"`` or
         ``"Activity"``; ``billable`` a ``billableOption`` (``"Billable"``, ``"DoNotBill"``,
         ``"NoCharge"``, ``"NoDefault"``); ``time_start``/``time_end`` ISO times.
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
         """
         if run_as is not None:
             client = self._as(run_as)
@@ -225,7 +282,12 @@ class WorkToolsMixin(ToolkitBase):
     def get_member_schedule(
         self, member_id: int, conditions: Conditions | None = None, run_as: str | None = None
     ) -> list[ScheduleEntry]:
-        """The schedule entries of member ``member_id`` (also matching ``conditions``)."""
+        """The schedule entries of member ``member_id`` (also matching ``conditions``).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.ConnectWiseConfigurationError` for bad arguments (before sending)
+        and the API's errors otherwise.
+        """
         if run_as is not None:
             return (self._as(run_as)).get_member_schedule(member_id, conditions)
         where = self._and(f"member/id={check_id('member_id', member_id)}", conditions)
@@ -246,6 +308,11 @@ class WorkToolsMixin(ToolkitBase):
         """Book member ``member_id`` on object ``object_id`` from ``date_start`` to ``date_end``.
 
         ``type_identifier`` is the kind of object (``"S"`` service ticket, ``"C"`` activity).
+
+        ``run_as`` acts as another member (see :meth:`impersonate`). Raises
+        :class:`~cw_facade.InvalidArgumentError` for bad arguments (before sending),
+        :class:`~cw_facade.ConnectWiseNotFoundError` for a missing record, and the API's
+        errors otherwise.
         """
         if run_as is not None:
             client = self._as(run_as)
