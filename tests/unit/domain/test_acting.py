@@ -13,7 +13,7 @@ import pytest
 from cw_facade._errors import ConnectWiseNotFoundError, ConnectWiseResponseError
 from cw_facade._validation import InvalidArgumentError
 
-from .conftest import Twin, respond
+from .conftest import Twin, respond, sent_of
 
 pytestmark = pytest.mark.anyio
 
@@ -167,3 +167,48 @@ async def test_raw_methods_take_run_as_positionally(make: Make) -> None:
     assert await twin.call("post", "service/tickets", {"summary": "x"}, value) == {"id": 2}
     assert await twin.call("delete", "service/tickets", 2, value) is True
     assert {keys_of(r) for r in twin.router.requests} == {"acme+k3:p3"}
+
+
+async def test_create_ticket_sends_status_and_type_and_attaches_config_ids(make: Make) -> None:
+    twin = make(
+        {
+            ("POST", "service/tickets"): respond(201, {"id": 9}),
+            ("POST", "service/tickets/9/configurations"): respond(201, {"id": 1}),
+        }
+    )
+    ticket = await twin.call("create_ticket", "x", None, 250, None, None, 456, 3, 42, [1, 2])
+    assert ticket.id == 9
+    create = sent_of(twin.router.requests[0]).json
+    assert (create["status"], create["type"], create["source"]) == (
+        {"id": 456},
+        {"id": 3},
+        {"id": 42},
+    )
+    attached = [sent_of(r) for r in twin.router.requests[1:]]
+    assert [(s.path, s.json) for s in attached] == [
+        ("service/tickets/9/configurations", {"id": 1}),
+        ("service/tickets/9/configurations", {"id": 2}),
+    ]
+
+
+async def test_toolkit_query_spellings_reach_the_wire(make: Make) -> None:
+    twin = make(
+        {
+            ("GET", "service/tickets"): respond(200, []),
+            ("GET", "service/tickets/1/notes"): respond(200, []),
+            ("GET", "service/boards"): respond(200, []),
+            ("GET", "company/contacts"): respond(200, []),
+        }
+    )
+    await twin.call("get", "service/tickets", "", "summary!=null", "", 5, 2, "id desc")
+    await twin.call("get_ticket_notes", 1, "", "x=1", orderby="id", order_by="id")
+    await twin.call("get_boards", False)
+    await twin.call("get_boards")
+    await twin.call("get_company_contacts", 250, 'lastName="Lee"')
+    queries = [dict(r.url.params) for r in twin.router.requests if "count" not in r.url.path]
+    assert queries[0] == {"childConditions": "summary!=null", "pageSize": "5", "page": "2",
+                          "orderBy": "id desc"}  # fmt: skip
+    assert queries[1]["childConditions"] == "x=1" and queries[1]["orderBy"] == "id"
+    assert "conditions" not in queries[2]
+    assert queries[3]["conditions"] == "inactiveFlag=false"
+    assert queries[4]["conditions"] == 'company/id=250 AND (lastName="Lee")'
