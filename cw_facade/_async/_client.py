@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cw_facade._async._domain import AsyncDomainMixin
+from cw_facade._async._toolkit import AsyncToolkitMixin
 
 
-class AsyncConnectWiseClient(AsyncDomainMixin):
+class AsyncConnectWiseClient(AsyncToolkitMixin):
     """Client for the ConnectWise Manage REST API.
 
     ``base_url`` is a site (``https://na.myconnectwise.net``) or a full API root

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from cw_facade._sync._domain import DomainMixin
+from cw_facade._sync._toolkit import ToolkitMixin
 
 
-class ConnectWiseClient(DomainMixin):
+class ConnectWiseClient(ToolkitMixin):
     """Client for the ConnectWise Manage REST API.
 
     ``base_url`` is a site (``https://na.myconnectwise.net``) or a full API root

@@ -10,6 +10,18 @@ attrs model of ``cw_manage_client`` when every field is wanted parsed.
 from __future__ import annotations
 
 from cw_facade.models._base import Model
+from cw_facade.models._business import (
+    Agreement,
+    AgreementAddition,
+    BoardItem,
+    BoardSubtype,
+    CompanyStatus,
+    ConfigurationQuestion,
+    Invoice,
+    Opportunity,
+    Project,
+    ProjectPhase,
+)
 from cw_facade.models._company import (
     Company,
     CompanyNote,
@@ -21,23 +33,38 @@ from cw_facade.models._company import (
 from cw_facade.models._service import Board, BoardStatus, BoardType, Note, Priority, Source, Ticket
 from cw_facade.models._system import Callback, SystemInfo
 from cw_facade.models._values import as_datetime as parse_datetime
+from cw_facade.models._work import Member, ScheduleEntry, TicketTask, TimeEntry
 
 __all__ = [
+    "Agreement",
+    "AgreementAddition",
     "Board",
+    "BoardItem",
     "BoardStatus",
+    "BoardSubtype",
     "BoardType",
     "Callback",
     "Company",
     "CompanyNote",
+    "CompanyStatus",
     "Configuration",
+    "ConfigurationQuestion",
     "ConfigurationReference",
     "Contact",
+    "Invoice",
+    "Member",
     "Model",
     "Note",
+    "Opportunity",
     "Priority",
+    "Project",
+    "ProjectPhase",
+    "ScheduleEntry",
     "Site",
     "Source",
     "SystemInfo",
     "Ticket",
+    "TicketTask",
+    "TimeEntry",
     "parse_datetime",
 ]

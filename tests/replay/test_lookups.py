@@ -15,7 +15,7 @@ BY_NAME = {"company_id": 250, "board_id": 1, "source_id": 42, "priority": "Do No
 
 def test_boards_and_lookups(client: ConnectWiseClient) -> None:
     assert [b.name for b in client.get_boards()] == ["Service Desk", "Projects"]
-    assert [b.id for b in client.get_boards(C.name == "Projects")] == [2]
+    assert [b.id for b in client.get_boards(conditions=C.name == "Projects")] == [2]
     assert [s.name for s in client.get_board_statuses(1)] == STATUSES
     assert [t.name for t in client.get_board_types(1)] == TYPES
     assert [p.id for p in client.get_priorities()] == PRIORITY_IDS
@@ -25,7 +25,7 @@ def test_boards_and_lookups(client: ConnectWiseClient) -> None:
 @pytest.mark.anyio
 async def test_boards_and_lookups_async(aclient: AsyncConnectWiseClient) -> None:
     assert [b.name for b in await aclient.get_boards()] == ["Service Desk", "Projects"]
-    assert [b.id for b in await aclient.get_boards(C.name == "Projects")] == [2]
+    assert [b.id for b in await aclient.get_boards(conditions=C.name == "Projects")] == [2]
     assert [s.name for s in await aclient.get_board_statuses(1)] == STATUSES
     assert [t.name for t in await aclient.get_board_types(1)] == TYPES
     assert [p.id for p in await aclient.get_priorities()] == PRIORITY_IDS

@@ -7,7 +7,11 @@ import inspect
 import cw_facade
 
 EXPECTED = {
-    "AsyncConnectWiseClient", "Board", "BoardStatus", "BoardType", "C", "Callback",
+    "Agreement", "AgreementAddition", "AsyncConnectWiseClient", "Board", "BoardItem",
+    "BoardSubtype", "CompanyStatus", "ConfigurationQuestion", "Invoice", "Member",
+    "Opportunity", "Project", "ProjectPhase", "ScheduleEntry", "TicketTask", "TimeEntry",
+    "BoardStatus", "BoardType", "C",
+    "Callback",
     "CallbackEvent", "CallbackVerifier", "Company", "CompanyNote", "ConditionsSyntaxError",
     "Configuration", "ConfigurationReference", "ConnectWiseAPIError", "ConnectWiseAuthError",
     "ConnectWiseAuthenticationError", "ConnectWiseBadRequestError", "ConnectWiseClient",

@@ -296,7 +296,7 @@ async def test_validation_can_be_switched_off(make: Any) -> None:
     assert server.requests[0].url.params["conditions"] == "id = = 5"
 
 
-@pytest.mark.parametrize("name", ["Conditions", "PAGESIZE", "orderby", "Fields", "Page"])
+@pytest.mark.parametrize("name", ["Conditions", "PAGESIZE", "OrderBy", "Fields", "Page"])
 async def test_extra_params_may_not_shadow_checked_arguments(make: Any, name: str) -> None:
     server = scripted()
     twin = make(server)

@@ -454,7 +454,7 @@ WRITES = [
         "POST",
         "service/tickets/5/configurations",
         {"id": 67890},
-        ConfigurationReference,
+        Configuration,
     ),
     (
         "add_company_note",
@@ -499,7 +499,7 @@ async def test_writes(
     result = await twin.call(name, *args, **kwargs)
     assert type(result) is model and result.id == 77
     assert body_of(twin.router.last(method)) == sent
-    assert twin.router.sent() == [(method, path)]
+    assert twin.router.sent(method) == [(method, path)]  # attach_configuration reads back too
 
 
 @pytest.mark.parametrize(("name", "args", "kwargs", "method", "path", "sent", "model"), WRITES)

@@ -13,6 +13,18 @@ from cw_facade.models import Model, Ticket
 
 KEYS = [
     "id",
+    "actualHours",
+    "member",
+    "chargeToId",
+    "billableOption",
+    "timeStart",
+    "quantity",
+    "unitPrice",
+    "total",
+    "budgetHours",
+    "hours",
+    "firstName",
+    "question",
     "ID",
     "name",
     "Name",
@@ -100,4 +112,4 @@ def test_custom_field_never_raises(raw: dict[str, Any], caption: str) -> None:
 
 
 def test_every_model_class_is_covered() -> None:
-    assert len(MODEL_CLASSES) == 16
+    assert len(MODEL_CLASSES) == 30

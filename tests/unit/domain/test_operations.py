@@ -26,7 +26,6 @@ from cw_facade.models import (
     Company,
     CompanyNote,
     Configuration,
-    ConfigurationReference,
     Contact,
     Note,
     SystemInfo,
@@ -115,7 +114,7 @@ class TestCreateTicket:
     async def test_toolkit_arguments(self, make: Make) -> None:
         twin = make({("POST", "service/tickets"): respond(201, {"id": 99, "summary": "x"})})
         result = await twin.call(
-            "create_ticket", "Server offline", "PROD-WEB-01 is unreachable", 250, 1, 8, 42
+            "create_ticket", "Server offline", "PROD-WEB-01 is unreachable", 250, 1, 8, 456, 3, 42
         )
         assert twin.router.calls() == [
             sent(
@@ -128,6 +127,8 @@ class TestCreateTicket:
                     "board": {"id": 1},
                     "priority": {"id": 8},
                     "source": {"id": 42},
+                    "status": {"id": 456},
+                    "type": {"id": 3},
                 },
             )
         ]
@@ -500,16 +501,27 @@ class TestConfigurations:
         twin = make(
             {
                 ("POST", "service/tickets/5/configurations"): respond(201, {"id": 67890}),
+                ("GET", "company/configurations/67890"): respond(
+                    200, {"id": 67890, "name": "PROD-WEB-01"}
+                ),
                 ("DELETE", "service/tickets/5/configurations/67890"): respond(204),
             }
         )
         result = await twin.call("attach_configuration", 5, 67890)
         assert twin.router.calls() == [
-            sent("POST", "service/tickets/5/configurations", json={"id": 67890})
+            sent("POST", "service/tickets/5/configurations", json={"id": 67890}),
+            sent("GET", "company/configurations/67890"),
         ]
-        assert isinstance(result, ConfigurationReference)
+        assert isinstance(result, Configuration) and result.name == "PROD-WEB-01"
         assert await twin.call("detach_configuration", 5, 67890) is True
-        assert twin.router.calls()[1:] == [sent("DELETE", "service/tickets/5/configurations/67890")]
+        assert twin.router.calls()[2:] == [sent("DELETE", "service/tickets/5/configurations/67890")]
+
+    async def test_attach_answers_the_reference_when_the_configuration_vanished(
+        self, make: Make
+    ) -> None:
+        twin = make({("POST", "service/tickets/5/configurations"): respond(201, {"id": 67890})})
+        result = await twin.call("attach_configuration", 5, 67890)
+        assert isinstance(result, Configuration) and result.id == 67890
 
 
 class TestCallbacksAndHealth:
