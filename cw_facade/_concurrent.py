@@ -23,24 +23,36 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
+from cw_facade._async._paging import AsyncPager, async_sequential
 from cw_facade._errors import ConnectWiseBadRequestError, ConnectWiseNotFoundError
 from cw_facade._paging import (
     FORWARD,
     PAGES,
     PageCursor,
     PageShapeError,
+    cursor_advance,
     planned_pages,
     record_id,
     records_of,
 )
 from cw_facade._responses import decode, response_error
 
-if TYPE_CHECKING:
-    from cw_facade._async._base import AsyncClientBase as AsyncClientCore
+
+class AsyncClientCore(AsyncPager, Protocol):
+    """What concurrent paging needs of the async client."""
+
+    concurrency: int
+
+    async def _call(
+        self, args: Mapping[str, Any], max_retries: int | None = None
+    ) -> httpx.Response: ...
+
+    async def _count(self, args: Mapping[str, Any], max_retries: int | None = None) -> int: ...
+
 
 Result = httpx.Response
 #: Pages whose record ids are remembered to skip records that shifted across a page boundary.
@@ -101,8 +113,6 @@ def _first_page(
 
 def _advance(cursor: PageCursor, result: Result) -> list[dict[str, Any]]:
     """Let the cursor take a page fetched ahead (as ``client._page`` does for one it fetches)."""
-    from cw_facade._async._base import cursor_advance
-
     return cursor_advance(cursor, result)
 
 
@@ -221,8 +231,6 @@ async def _id_slices(
     client: AsyncClientCore, cursor: PageCursor, max_retries: int | None
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """An exact scan cut into disjoint id slices fetched at once, yielded in id order."""
-    from cw_facade._async._paging import async_sequential
-
     planned = (
         cursor.mode == FORWARD
         and cursor.keyset is not None

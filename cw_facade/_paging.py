@@ -395,3 +395,15 @@ def planned_pages(total: int, pagesize: int, limit: int | None) -> int:
     """How many pages hold ``total`` records (at most ``limit``) at ``pagesize`` per page."""
     wanted = total if limit is None else min(total, limit)
     return math.ceil(max(0, wanted) / pagesize)
+
+
+def cursor_advance(cursor: PageCursor, response: httpx.Response) -> list[dict[str, Any]]:
+    """Let ``cursor`` take the page in ``response``; a page it cannot use is a response error."""
+    from cw_facade._responses import decode, page_loop_error, response_error
+
+    try:
+        return cursor.advance(decode(response), response)
+    except PageShapeError as exc:
+        raise response_error(response, str(exc)) from None
+    except PageLoopError as exc:
+        raise page_loop_error(response, str(exc)) from None

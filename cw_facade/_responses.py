@@ -234,3 +234,12 @@ def _plain_message(response: httpx.Response) -> str:
         return f"{reason} (HTML body)"
     excerpt = response.text.strip().replace("\n", " ")[:BODY_EXCERPT_LIMIT]
     return f"{reason}: {excerpt}"
+
+
+def one_record(response: httpx.Response) -> dict[str, Any]:
+    """The body of ``response``, which must be one JSON object (a record)."""
+    body = decode(response)
+    if not isinstance(body, dict):
+        what = "an empty body" if body is None else f"a JSON {type(body).__name__}"
+        raise response_error(response, f"expected a record (a JSON object), got {what}")
+    return body

@@ -17,10 +17,10 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
-from cw_facade._async._base import AsyncClientBase, one_record
+from cw_facade._async._base import AsyncClientBase
 from cw_facade._async._http import AsyncManageHTTP
 from cw_facade._endpoints import LazyModule
-from cw_facade._responses import response_error
+from cw_facade._responses import one_record, response_error
 from cw_facade._secrets import Redactor, SecretString
 from cw_facade._validation import InvalidArgumentError
 from cw_facade.models._values import as_datetime, as_str

@@ -15,7 +15,7 @@ import httpx
 
 from cw_facade import _raw
 from cw_facade._async._http import CALL_OPTIONS, AsyncManageHTTP, CallOptions
-from cw_facade._async._paging import async_pages
+from cw_facade._async._paging import async_sequential
 from cw_facade._config import ClientConfig, check_count
 from cw_facade._constants import (
     DEFAULT_API_VERSION,
@@ -36,13 +36,12 @@ from cw_facade._paging import (
     KeysetQuery,
     PageBuilder,
     PageCursor,
-    PageLoopError,
-    PageShapeError,
     check_limit,
     check_page_size,
+    cursor_advance,
     paging_mode,
 )
-from cw_facade._responses import decode, json_error_body, page_loop_error, response_error
+from cw_facade._responses import decode, json_error_body, one_record, response_error
 from cw_facade._secrets import SecretString
 
 if TYPE_CHECKING:
@@ -353,7 +352,7 @@ class AsyncClientBase:
         count = _raw.count_builder(path, query)
         keyset = _raw.keyset_query(path, query) if mode != PAGES else None
         cursor = self._cursor(build, count, pagesize, limit, mode, max_retries, keyset)
-        return _records(async_pages(self, cursor, max_retries))
+        return _records(self._pages(cursor, max_retries))
 
     def _cursor(
         self,
@@ -369,6 +368,18 @@ class AsyncClientBase:
         size = check_page_size(self._config.page_size if pagesize is None else pagesize)
         self._config.retry_limit(max_retries)
         return PageCursor(build, size, check_limit(limit), mode, count, keyset)
+
+    def _pages(
+        self, cursor: PageCursor, max_retries: int | None
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Each non-empty page of a scan (several fetched at once where the async client can)."""
+        # unasync: begin-remove
+        if self.concurrency > 1 and cursor.count is not None and not cursor.done:
+            from cw_facade._concurrent import iterate_pages
+
+            return iterate_pages(self, cursor, max_retries)
+        # unasync: end-remove
+        return async_sequential(self, cursor, max_retries)
 
     async def _page(
         self, cursor: PageCursor, args: Mapping[str, Any], max_retries: int | None
@@ -403,25 +414,6 @@ class AsyncClientBase:
             **params,
         )
         return [record async for record in records]
-
-
-def cursor_advance(cursor: PageCursor, response: httpx.Response) -> list[dict[str, Any]]:
-    """Let ``cursor`` take the page in ``response``; a page it cannot use is a response error."""
-    try:
-        return cursor.advance(decode(response), response)
-    except PageShapeError as exc:
-        raise response_error(response, str(exc)) from None
-    except PageLoopError as exc:
-        raise page_loop_error(response, str(exc)) from None
-
-
-def one_record(response: httpx.Response) -> dict[str, Any]:
-    """The body of ``response``, which must be one JSON object (a record)."""
-    body = decode(response)
-    if not isinstance(body, dict):
-        what = "an empty body" if body is None else f"a JSON {type(body).__name__}"
-        raise response_error(response, f"expected a record (a JSON object), got {what}")
-    return body
 
 
 async def _records(

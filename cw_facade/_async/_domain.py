@@ -13,8 +13,6 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from cw_facade._async._acting import AsyncActingMixin
-from cw_facade._async._base import one_record
-from cw_facade._async._paging import async_pages
 from cw_facade._defaults import TicketDefaults
 from cw_facade._domain import callbacks, notes, tickets
 from cw_facade._domain._common import ref, replace
@@ -41,6 +39,7 @@ from cw_facade._endpoints import (
     page_builder,
 )
 from cw_facade._paging import PAGES, KeysetQuery, PageBuilder, paging_mode
+from cw_facade._responses import one_record
 from cw_facade._validation import (
     InvalidArgumentError,
     check_field_path,
@@ -124,7 +123,7 @@ class AsyncDomainMixin(AsyncActingMixin):
         counted = None if count is None else count_builder(count, query)
         keyset = keyset if mode != PAGES else None
         cursor = self._cursor(build, counted, pagesize, limit, mode, None, keyset)
-        return _wrap(model, async_pages(self, cursor, None))
+        return _wrap(model, self._pages(cursor, None))
 
     def _iter(
         self,

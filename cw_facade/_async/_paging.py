@@ -8,37 +8,25 @@ is paged by page numbers instead, with a :class:`~cw_facade.ConnectWisePagingWar
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any, Protocol
+
+import httpx
 
 from cw_facade._errors import ConnectWiseBadRequestError
 from cw_facade._paging import KEYSET, PageCursor
 
-if TYPE_CHECKING:
-    from cw_facade._async._base import AsyncClientBase
 
+class AsyncPager(Protocol):
+    """What paging needs of a client: one page fetched and taken by the cursor."""
 
-async def async_pages(
-    client: AsyncClientBase, cursor: PageCursor, max_retries: int | None
-) -> AsyncIterator[list[dict[str, Any]]]:
-    """Each non-empty page of the scan, as a list of records."""
-    # unasync: begin-remove
-    if client.concurrency > 1 and cursor.count is not None and not cursor.done:
-        from contextlib import aclosing
-
-        from cw_facade._concurrent import iterate_pages
-
-        async with aclosing(iterate_pages(client, cursor, max_retries)) as pages:
-            async for page in pages:
-                yield page
-        return
-    # unasync: end-remove
-    async for page in async_sequential(client, cursor, max_retries):
-        yield page
+    async def _page(
+        self, cursor: PageCursor, args: Mapping[str, Any], max_retries: int | None
+    ) -> tuple[list[dict[str, Any]], httpx.Response]: ...
 
 
 async def async_sequential(
-    client: AsyncClientBase, cursor: PageCursor, max_retries: int | None
+    client: AsyncPager, cursor: PageCursor, max_retries: int | None
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """The rest of the scan, one page after the other."""
     while not cursor.done:

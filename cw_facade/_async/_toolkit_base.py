@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cw_facade._async._base import one_record
 from cw_facade._async._domain import AsyncDomainMixin, given, order_of
 from cw_facade._endpoints import (
     ChildListOperation,
@@ -18,6 +17,7 @@ from cw_facade._endpoints import (
     ListOperation,
     count_builder,
 )
+from cw_facade._responses import one_record
 from cw_facade.models import Model
 
 if TYPE_CHECKING:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cw_facade._async._base import one_record
 from cw_facade._async._toolkit_base import AsyncToolkitBase
 from cw_facade._domain import toolkit
 from cw_facade._domain._common import ref, replace
 from cw_facade._endpoints import LazyModule
+from cw_facade._responses import one_record
 from cw_facade._validation import check_id
 from cw_facade.models import (
     BoardItem,

@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from cw_facade._endpoints import LazyModule
-from cw_facade._responses import response_error
+from cw_facade._responses import one_record, response_error
 from cw_facade._secrets import Redactor, SecretString
-from cw_facade._sync._base import ClientBase, one_record
+from cw_facade._sync._base import ClientBase
 from cw_facade._sync._http import ManageHTTP
 from cw_facade._validation import InvalidArgumentError
 from cw_facade.models._values import as_datetime, as_str

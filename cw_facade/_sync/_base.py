@@ -35,16 +35,15 @@ from cw_facade._paging import (
     KeysetQuery,
     PageBuilder,
     PageCursor,
-    PageLoopError,
-    PageShapeError,
     check_limit,
     check_page_size,
+    cursor_advance,
     paging_mode,
 )
-from cw_facade._responses import decode, json_error_body, page_loop_error, response_error
+from cw_facade._responses import decode, json_error_body, one_record, response_error
 from cw_facade._secrets import SecretString
 from cw_facade._sync._http import CALL_OPTIONS, CallOptions, ManageHTTP
-from cw_facade._sync._paging import pages
+from cw_facade._sync._paging import sequential
 
 if TYPE_CHECKING:
     from cw_manage_client.client import Client
@@ -350,7 +349,7 @@ class ClientBase:
         count = _raw.count_builder(path, query)
         keyset = _raw.keyset_query(path, query) if mode != PAGES else None
         cursor = self._cursor(build, count, pagesize, limit, mode, max_retries, keyset)
-        return _records(pages(self, cursor, max_retries))
+        return _records(self._pages(cursor, max_retries))
 
     def _cursor(
         self,
@@ -366,6 +365,10 @@ class ClientBase:
         size = check_page_size(self._config.page_size if pagesize is None else pagesize)
         self._config.retry_limit(max_retries)
         return PageCursor(build, size, check_limit(limit), mode, count, keyset)
+
+    def _pages(self, cursor: PageCursor, max_retries: int | None) -> Iterator[list[dict[str, Any]]]:
+        """Each non-empty page of a scan (several fetched at once where the async client can)."""
+        return sequential(self, cursor, max_retries)
 
     def _page(
         self, cursor: PageCursor, args: Mapping[str, Any], max_retries: int | None
@@ -400,25 +403,6 @@ class ClientBase:
             **params,
         )
         return [record for record in records]
-
-
-def cursor_advance(cursor: PageCursor, response: httpx.Response) -> list[dict[str, Any]]:
-    """Let ``cursor`` take the page in ``response``; a page it cannot use is a response error."""
-    try:
-        return cursor.advance(decode(response), response)
-    except PageShapeError as exc:
-        raise response_error(response, str(exc)) from None
-    except PageLoopError as exc:
-        raise page_loop_error(response, str(exc)) from None
-
-
-def one_record(response: httpx.Response) -> dict[str, Any]:
-    """The body of ``response``, which must be one JSON object (a record)."""
-    body = decode(response)
-    if not isinstance(body, dict):
-        what = "an empty body" if body is None else f"a JSON {type(body).__name__}"
-        raise response_error(response, f"expected a record (a JSON object), got {what}")
-    return body
 
 
 def _records(

@@ -40,9 +40,8 @@ from cw_facade._endpoints import (
     page_builder,
 )
 from cw_facade._paging import PAGES, KeysetQuery, PageBuilder, paging_mode
+from cw_facade._responses import one_record
 from cw_facade._sync._acting import ActingMixin
-from cw_facade._sync._base import one_record
-from cw_facade._sync._paging import pages
 from cw_facade._validation import (
     InvalidArgumentError,
     check_field_path,
@@ -126,7 +125,7 @@ class DomainMixin(ActingMixin):
         counted = None if count is None else count_builder(count, query)
         keyset = keyset if mode != PAGES else None
         cursor = self._cursor(build, counted, pagesize, limit, mode, None, keyset)
-        return _wrap(model, pages(self, cursor, None))
+        return _wrap(model, self._pages(cursor, None))
 
     def _iter(
         self,

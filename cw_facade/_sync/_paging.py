@@ -10,26 +10,25 @@ is paged by page numbers instead, with a :class:`~cw_facade.ConnectWisePagingWar
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Mapping
+from typing import Any, Protocol
+
+import httpx
 
 from cw_facade._errors import ConnectWiseBadRequestError
 from cw_facade._paging import KEYSET, PageCursor
 
-if TYPE_CHECKING:
-    from cw_facade._sync._base import ClientBase
 
+class AsyncPager(Protocol):
+    """What paging needs of a client: one page fetched and taken by the cursor."""
 
-def pages(
-    client: ClientBase, cursor: PageCursor, max_retries: int | None
-) -> Iterator[list[dict[str, Any]]]:
-    """Each non-empty page of the scan, as a list of records."""
-    for page in sequential(client, cursor, max_retries):
-        yield page
+    def _page(
+        self, cursor: PageCursor, args: Mapping[str, Any], max_retries: int | None
+    ) -> tuple[list[dict[str, Any]], httpx.Response]: ...
 
 
 def sequential(
-    client: ClientBase, cursor: PageCursor, max_retries: int | None
+    client: AsyncPager, cursor: PageCursor, max_retries: int | None
 ) -> Generator[list[dict[str, Any]], None]:
     """The rest of the scan, one page after the other."""
     while not cursor.done:

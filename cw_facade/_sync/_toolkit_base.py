@@ -18,7 +18,7 @@ from cw_facade._endpoints import (
     ListOperation,
     count_builder,
 )
-from cw_facade._sync._base import one_record
+from cw_facade._responses import one_record
 from cw_facade._sync._domain import DomainMixin, given, order_of
 from cw_facade.models import Model
 

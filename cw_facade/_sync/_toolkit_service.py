@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cw_facade._domain import toolkit
 from cw_facade._domain._common import ref, replace
 from cw_facade._endpoints import LazyModule
-from cw_facade._sync._base import one_record
+from cw_facade._responses import one_record
 from cw_facade._sync._toolkit_base import ToolkitBase
 from cw_facade._validation import check_id
 from cw_facade.models import (

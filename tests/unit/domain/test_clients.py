@@ -244,19 +244,17 @@ async def test_async_iterator_closed_early_closes_the_paging(
 ) -> None:
     from contextlib import aclosing
 
-    from cw_facade._async import _domain
-
     closed: list[bool] = []
 
-    async def pages(client: Any, cursor: Any, max_retries: Any) -> AsyncIterator[list[Any]]:
+    async def pages(cursor: Any, max_retries: Any) -> AsyncIterator[list[Any]]:
         try:
             for number in range(1, 4):
                 yield [{"id": number}]
         finally:
             closed.append(True)
 
-    monkeypatch.setattr(_domain, "async_pages", pages)
     twin = Twin("async", Router())
+    monkeypatch.setattr(twin.client, "_pages", pages)
     try:
         async with aclosing(twin.client.iter_tickets()) as tickets:
             async for ticket in tickets:
