@@ -97,6 +97,7 @@ def test_cw_simulate_serves_until_interrupted(tmp_path: Path) -> None:
     process = subprocess.Popen(
         program, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env={"PATH": os.environ.get("PATH", "")},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         assert process.stdout is not None
@@ -113,6 +114,6 @@ def test_cw_simulate_serves_until_interrupted(tmp_path: Path) -> None:
         assert json.loads(count.out) == {"count": 30}
     finally:
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        _, err = process.communicate(timeout=60)
     assert process.returncode == 0
     assert "stopped" in err

@@ -158,7 +158,13 @@ def test_bad_content_length_is_400(sim: ManageSimulator) -> None:
 
 def test_cli_serves_until_interrupted() -> None:
     command = [sys.executable, "-m", "cw_facade.testing", "serve", "--seed", "empty"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,  # as a shell starts it, whatever this process inherited
+    )
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
@@ -169,7 +175,7 @@ def test_cli_serves_until_interrupted() -> None:
                 client.get(f"{site}/login/companyinfo/cwfacade").json()["CompanyID"] == "cwfacade"
             )
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
+        out, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
@@ -183,3 +189,8 @@ def test_spec_path_reports_where_it_looked(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(_spec, "SPEC_CANDIDATES", (Path("/nonexistent/a.json"),))
     with pytest.raises(FileNotFoundError, match=re.escape("/nonexistent/a.json")):
         _spec.spec_path()
+
+
+def _default_sigint() -> None:
+    """Give the child Ctrl+C's default action (an ignored SIGINT would be inherited)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
