@@ -79,7 +79,7 @@ class RateGovernor:
 
     def __init__(self, per_minute: float = DEFAULT_RATE_LIMIT, *, burst: int = DEFAULT_RATE_BURST):
         """A governor at ``per_minute`` requests a minute with bursts of ``burst``."""
-        self._target = check_pace(per_minute) / 60.0
+        self._target = check_pace(per_minute)  # requests per minute, as _rate
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
             raise ConnectWiseConfigurationError("burst must be an integer >= 1")
         self._burst = burst
@@ -90,21 +90,21 @@ class RateGovernor:
 
     def __repr__(self) -> str:
         """The configured pace, the burst, and the current pace when a 429 lowered it."""
-        text = f"RateGovernor({_per_min(self._target)}/min, burst={self._burst}"
+        text = f"RateGovernor({self._target:g}/min, burst={self._burst}"
         pace = self._rate
         if pace < self._target:
-            text += f", now {_per_min(pace)}/min"
+            text += f", now {pace:g}/min"
         return text + ")"
 
     @property
     def per_minute(self) -> float:
         """The configured pace (requests per minute)."""
-        return self._target * 60.0
+        return self._target
 
     @property
     def pace(self) -> float:
         """The pace in force now (requests per minute): lower than configured after 429s."""
-        return self._rate * 60.0
+        return self._rate
 
     @property
     def burst(self) -> int:
@@ -114,7 +114,7 @@ class RateGovernor:
     def reserve(self, now: float, max_wait: float | None = None) -> float:
         """Claim the next slot: seconds to wait before sending; see :class:`RateLimiter`."""
         with self._lock:
-            interval = 1.0 / self._rate
+            interval = 60.0 / self._rate
             tolerance = (self._burst - 1) * interval
             tat = max(self._tat, now)
             wait = max(0.0, tat - tolerance - now, self._hold_until - now)
@@ -134,7 +134,7 @@ class RateGovernor:
             until = now + hold
             self._hold_until = max(self._hold_until, until)
             # The first slot after the hold starts at its end, the next ones an interval apart.
-            interval = 1.0 / self._rate
+            interval = 60.0 / self._rate
             self._tat = max(self._tat, until + (self._burst - 1) * interval)
 
     def on_success(self, now: float) -> None:
@@ -167,8 +167,3 @@ def make_limiter(value: object) -> RateLimiter | None:
     if isinstance(value, RateLimiter) and not isinstance(value, type):
         return value
     return RateGovernor(check_pace(value))
-
-
-def _per_min(rate_per_s: float) -> str:
-    """A pace in requests per second as a short per-minute figure (``950``, ``12.5``)."""
-    return f"{rate_per_s * 60.0:.4g}"
