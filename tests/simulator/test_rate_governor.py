@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from cw_facade import AsyncConnectWiseClient, ConnectWiseClient, RateGovernor, RateLimiter
+from cw_facade._constants import RATE_DECREASE
 from cw_facade.testing import ManageSimulator
 
 pytestmark = pytest.mark.anyio
@@ -101,17 +102,31 @@ def test_without_pacing_the_same_load_is_refused_and_the_gate_recovers_it(
     assert tenant.counters.throttled > 0
 
 
+class WatchedGovernor(RateGovernor):
+    """A RateGovernor noting its pace after each 429 it is told of."""
+
+    def __init__(self, per_minute: float, *, burst: int) -> None:
+        super().__init__(per_minute, burst=burst)
+        self.paces: list[float] = []
+
+    def on_429(self, now: float, retry_after: float | None) -> None:
+        super().on_429(now, retry_after)
+        self.paces.append(self.pace)
+
+
 def test_a_client_set_above_the_tenant_limit_adapts(tenant: ManageSimulator) -> None:
-    """Twice the tenant's pace: 429s come, the pace drops, every call still succeeds."""
-    governor = RateGovernor(2 * PACE, burst=5)
+    """Twice the tenant's pace: 429s come, the pace drops, every call still succeeds, and
+    the workers held back by a 429 are not all refused again when the hold ends."""
+    governor = WatchedGovernor(2 * PACE, burst=5)
     with ConnectWiseClient(*_args(tenant), rate_limit=governor, max_retries=10) as cw:
         cw.get("system/info")
         tenant.reset_counters()
         results = _from_threads(lambda: cw.get("system/info"), threads=8, calls=200)
     assert len(results) == 200
     refused = tenant.counters.throttled
-    assert 0 < refused <= 0.1 * tenant.counters.requests
-    assert governor.pace < governor.per_minute or refused <= 2
+    assert refused == len(governor.paces) > 0
+    assert governor.paces[0] == 2 * PACE * RATE_DECREASE
+    assert refused <= 0.1 * tenant.counters.requests
 
 
 # -- examples/redis_rate_limiter.py against a fake Redis ----------------------------------
