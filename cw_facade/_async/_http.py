@@ -29,6 +29,7 @@ attempt, or after only a refused connection or a 429, still raises.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -216,7 +217,7 @@ class AsyncManageHTTP(httpx.AsyncClient):
                 return
             now = self._now()
             left = None if end is None else max(0.0, end - now)
-            wait = limiter.reserve(now, left)
+            wait = _checked_wait(limiter.reserve(now, left))
             if wait <= 0:
                 return
             if left is not None and wait > left:
@@ -355,6 +356,15 @@ class AsyncManageHTTP(httpx.AsyncClient):
     async def _sleep(self, seconds: float) -> None:
         """Wait before a retry or while the client is held back after a 429."""
         await async_sleep(seconds)
+
+
+def _checked_wait(wait: object) -> float:
+    """What a rate limiter's ``reserve`` answered, as seconds to wait; else a config error."""
+    if isinstance(wait, bool) or not isinstance(wait, int | float) or not math.isfinite(wait):
+        raise ConnectWiseConfigurationError(
+            f"rate_limit: reserve() must return a finite number of seconds, not {wait!r}"
+        )
+    return float(wait)
 
 
 def _outcome(failed: BaseException) -> str:
