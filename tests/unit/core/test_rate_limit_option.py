@@ -187,3 +187,16 @@ async def test_a_negative_wait_means_go(make: Any) -> None:
     twin = make(scripted(*ok(1)), rate_limit=Recorder(-3.0))
     await twin.call("get", "service/tickets")
     assert twin.clock.sleeps == []
+
+
+class Broken(Recorder):
+    def reserve(self, now: float, max_wait: float | None) -> float:
+        raise ConnectionError("store is down")
+
+
+async def test_a_failing_limiter_fails_the_call_unsent(make: Any) -> None:
+    server = scripted(*ok(1))
+    twin = make(server, rate_limit=Broken())
+    with pytest.raises(ConnectionError, match="store is down"):
+        await twin.call("get", "service/tickets")
+    assert server.requests == []
