@@ -5,7 +5,9 @@
 Every call of a client ends in :meth:`ManageHTTP.send`: its own methods, the raw methods,
 paging, and every generated operation through ``client.api`` (which runs on this same httpx
 client). ``send`` discovers the codebase (once, also under concurrency), waits out a 429 that
-holds back the whole client, puts each attempt on the API root with ConnectWise's headers
+holds back the whole client, waits for the rate limiter's slot (``rate_limit=``, see
+:mod:`cw_facade._governor`; every attempt takes one and reports whether it was refused with a
+429), puts each attempt on the API root with ConnectWise's headers
 (only ever to the configured origin, never following a redirect), caps each attempt as a
 whole at the timeout, retries what may be retried, logs, and raises the facade's exception for
 any status that is not success. Retries sit above the httpx transport, so replayed cassettes
@@ -13,10 +15,11 @@ any status that is not success. Retries sit above the httpx transport, so replay
 
 Limits (each raises a :class:`~cw_facade.ConnectWiseLimitError` naming its option):
 
-- ``deadline``: the whole call (discovery, every attempt, every retry delay, ``Retry-After``
-  and 429-gate wait) ends by it. An attempt gets at most the time left; a wait that would end
-  past it is not begun. Either raises :class:`~cw_facade.ConnectWiseDeadlineError`, chaining
-  what the last attempt got. How each phase is bounded: :mod:`cw_facade._primitives`.
+- ``deadline``: the whole call (discovery, every attempt, every retry delay, ``Retry-After``,
+  429-gate and rate-limit wait) ends by it. An attempt gets at most the time left; a wait
+  that would end past it is not begun. Either raises
+  :class:`~cw_facade.ConnectWiseDeadlineError`, chaining what the last attempt got. How each
+  phase is bounded: :mod:`cw_facade._primitives`.
 - ``max_response_bytes``: the body, as received and as decompressed, raising
   :class:`~cw_facade.ConnectWiseResponseTooLargeError` while reading (never retried).
 
@@ -28,6 +31,7 @@ attempt, or after only a refused connection or a 429, still raises.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +67,7 @@ from cw_facade._retry import (
     exception_is_retryable,
     is_idempotent,
     response_is_retryable,
+    retry_after_of,
     retry_delay,
 )
 
@@ -147,11 +152,7 @@ class ManageHTTP(httpx.Client):
         retries, rediscovered, maybe_done = 0, False, False
         while True:
             self._ensure_codebase(end)
-            gate = config.gate.wait(self._now())
-            if gate > 0:
-                if self._past(end, gate):
-                    raise self._deadline(request, retries, f"a 429 holds the client {gate:.1f} s")
-                self._sleep(gate)
+            self._wait_turn(request, retries, end)
             attempt = config.attempt(request)
             budget, capped = self._budget(end)
             if budget is not None and budget <= 0:
@@ -173,6 +174,7 @@ class ManageHTTP(httpx.Client):
                 maybe_done = maybe_done or not isinstance(exc, _NOT_SENT)
             else:
                 release(response)
+                self._report(response)
                 response.extensions[RETRIES_EXTENSION] = retries
                 response.extensions[REDACTOR_EXTENSION] = config.redactor
                 _log.exchange(attempt, response, self._now() - started, retries, config.log_bodies)
@@ -195,6 +197,45 @@ class ManageHTTP(httpx.Client):
                 raise self._deadline(attempt, retries, detail) from failed
             self._sleep(delay)
             retries += 1
+
+    def _wait_turn(self, request: httpx.Request, retries: int, end: float | None) -> None:
+        """Wait out a 429 that holds the client, then for the rate limiter's slot.
+
+        A 429 that arrives while this request waits for its slot holds it back too: it then
+        waits for the hold and takes a new slot. A wait that would end past the call's
+        deadline ``end`` is not begun.
+        """
+        config = self.config
+        while True:
+            gate = config.gate.wait(self._now())
+            if gate > 0:
+                if self._past(end, gate):
+                    raise self._deadline(request, retries, f"a 429 holds the client {gate:.1f} s")
+                self._sleep(gate)
+            limiter = config.limiter
+            if limiter is None:
+                return
+            now = self._now()
+            left = None if end is None else max(0.0, end - now)
+            wait = _checked_wait(limiter.reserve(now, left))
+            if wait <= 0:
+                return
+            if left is not None and wait > left:
+                detail = f"the rate limit holds the request {wait:.1f} s"
+                raise self._deadline(request, retries, detail)
+            self._sleep(wait)
+            if config.gate.wait(self._now()) <= 0:
+                return
+
+    def _report(self, response: httpx.Response) -> None:
+        """Tell the rate limiter whether ``response`` refused the request for its rate."""
+        limiter = self.config.limiter
+        if limiter is None:
+            return
+        if response.status_code == 429:
+            limiter.on_429(self._now(), retry_after_of(response))
+        else:
+            limiter.on_success(self._now())
 
     def _budget(self, end: float | None) -> tuple[float | None, bool]:
         """Seconds the next attempt may take, and whether the call's deadline set them."""
@@ -315,6 +356,15 @@ class ManageHTTP(httpx.Client):
     def _sleep(self, seconds: float) -> None:
         """Wait before a retry or while the client is held back after a 429."""
         sleep(seconds)
+
+
+def _checked_wait(wait: object) -> float:
+    """What a rate limiter's ``reserve`` answered, as seconds to wait; else a config error."""
+    if isinstance(wait, bool) or not isinstance(wait, int | float) or not math.isfinite(wait):
+        raise ConnectWiseConfigurationError(
+            f"rate_limit: reserve() must return a finite number of seconds, not {wait!r}"
+        )
+    return float(wait)
 
 
 def _outcome(failed: BaseException) -> str:

@@ -45,3 +45,9 @@ def test_the_every_operation_example_runs(capsys: pytest.CaptureFixture[str]) ->
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith("[") and len(eval(printed[0])) == 5
     assert printed[1] == "NotFound 404"
+
+
+def test_the_rate_limits_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    (block,) = blocks_containing("shared = RateGovernor(950, burst=5)")
+    exec(compile(block, "README.md", "exec"), {})
+    assert capsys.readouterr().out == "RateGovernor(950/min, burst=5)\n"
