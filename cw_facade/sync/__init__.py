@@ -47,10 +47,15 @@ from cw_facade.sync._sqlite import SqliteStore, sqlite_path
 if TYPE_CHECKING:
     from cw_facade._async._client import AsyncConnectWiseClient
     from cw_facade._sync._client import ConnectWiseClient
+    from cw_facade._webhooks import CallbackEvent
+
+#: The callback types :func:`ensure_callbacks` registers by default: those with a table.
+CALLBACK_TYPES = ("ticket", "company", "contact", "agreement", "time", "member")
 
 Target = str | os.PathLike[str] | SqliteStore
 
 __all__ = [
+    "CALLBACK_TYPES",
     "DEFAULT_MAX_DELETE_FRACTION",
     "DEFAULT_OVERLAP",
     "RESOURCE_NAMES",
@@ -61,7 +66,11 @@ __all__ = [
     "SqliteStore",
     "SyncProgress",
     "SyncReport",
+    "async_ensure_callbacks",
+    "async_refresh_from_callback",
     "async_sync",
+    "ensure_callbacks",
+    "refresh_from_callback",
     "sync",
 ]
 
@@ -155,3 +164,98 @@ def store_for(to: Any) -> SqliteStore:
     if isinstance(to, os.PathLike):
         return SqliteStore(os.fspath(to))
     return SqliteStore(sqlite_path(to))
+
+
+def refresh_from_callback(
+    client: ConnectWiseClient, event: CallbackEvent, to: Target | None = None
+) -> RefreshResult:
+    """Refresh (or delete) the one row a verified callback ``event`` is about.
+
+    ``client``: a :class:`~cw_facade.ConnectWiseClient`. ``event``: a
+    :class:`~cw_facade.CallbackEvent` your receiver verified (``parse_callback`` with
+    ``signing_key=``, or a :class:`~cw_facade.CallbackVerifier`). ``to``: the database, as
+    for :func:`sync`. Types ``ticket``, ``company``, ``contact``, ``agreement``, ``time`` and
+    ``member`` map to their tables; others are ``ignored``. A ``deleted`` action deletes the
+    row; any other GETs the record (never trusting the payload's ``Entity``) and upserts
+    it, or deletes the row on a 404. A ticket's notes are refreshed with it. This takes no
+    run lock (a callback must be answered quickly, even while a sync runs); SQLite
+    serialises the writes.
+
+    Raises :class:`~cw_facade.InvalidArgumentError` for a bad ``event``, ``to`` or
+    ``client`` (before any request), and the client's errors.
+    """
+    from cw_facade._sync._client import ConnectWiseClient
+    from cw_facade._sync._sync_callbacks import refresh_record
+
+    if not isinstance(client, ConnectWiseClient):
+        raise InvalidArgumentError("client", "must be a ConnectWiseClient")
+    return refresh_record(client, event, store_for(to))
+
+
+async def async_refresh_from_callback(
+    client: AsyncConnectWiseClient, event: CallbackEvent, to: Target | None = None
+) -> RefreshResult:
+    """:func:`refresh_from_callback` for an :class:`~cw_facade.AsyncConnectWiseClient`."""
+    from cw_facade._async._client import AsyncConnectWiseClient
+    from cw_facade._async._sync_callbacks import refresh_record
+
+    if not isinstance(client, AsyncConnectWiseClient):
+        raise InvalidArgumentError("client", "must be an AsyncConnectWiseClient")
+    return await refresh_record(client, event, store_for(to))
+
+
+def ensure_callbacks(
+    client: ConnectWiseClient,
+    url: str,
+    types: str | Iterable[str] = CALLBACK_TYPES,
+    level: str = "owner",
+    *,
+    object_id: int | None = None,
+    description: str | None = None,
+    dry_run: bool = False,
+) -> CallbackChanges:
+    """Make the server's callback registrations for ``url`` exactly the wanted set.
+
+    ``url``: your receiver (https; http only for loopback). ``types``: callback types
+    (default :data:`CALLBACK_TYPES`). ``level`` and ``object_id``: the scope (``owner``
+    covers every record and needs no ``object_id``). ``description``: stored with new
+    registrations. ``dry_run``: only list what would change. Registrations for other URLs
+    are never touched; for ``url``, the missing ones are added, and the unwanted,
+    duplicated and deactivated ones (ConnectWise deactivates a callback after three days
+    of failed deliveries) are removed, so a matching set costs one listing request.
+
+    Raises :class:`~cw_facade.InvalidArgumentError` for bad arguments (before any request)
+    and the client's errors.
+    """
+    from cw_facade._sync._client import ConnectWiseClient
+    from cw_facade._sync._sync_callbacks import reconcile_callbacks
+
+    if not isinstance(client, ConnectWiseClient):
+        raise InvalidArgumentError("client", "must be a ConnectWiseClient")
+    _check_flag("dry_run", dry_run)
+    return reconcile_callbacks(client, url, types, level, object_id, description, dry_run)
+
+
+async def async_ensure_callbacks(
+    client: AsyncConnectWiseClient,
+    url: str,
+    types: str | Iterable[str] = CALLBACK_TYPES,
+    level: str = "owner",
+    *,
+    object_id: int | None = None,
+    description: str | None = None,
+    dry_run: bool = False,
+) -> CallbackChanges:
+    """:func:`ensure_callbacks` for an :class:`~cw_facade.AsyncConnectWiseClient`."""
+    from cw_facade._async._client import AsyncConnectWiseClient
+    from cw_facade._async._sync_callbacks import reconcile_callbacks
+
+    if not isinstance(client, AsyncConnectWiseClient):
+        raise InvalidArgumentError("client", "must be an AsyncConnectWiseClient")
+    _check_flag("dry_run", dry_run)
+    return await reconcile_callbacks(client, url, types, level, object_id, description, dry_run)
+
+
+def _check_flag(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(name, "must be True or False")

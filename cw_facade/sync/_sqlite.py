@@ -306,7 +306,7 @@ class SqliteStore:
 
     def save_page(
         self,
-        run_id: int,
+        run_id: int | None,
         resource: Resource,
         records: Sequence[Mapping[str, Any]],
         checkpoint: Checkpoint | None,
@@ -315,14 +315,15 @@ class SqliteStore:
         counts."""
         with self._write() as db:
             counts = _upsert(db, resource, records, None)
-            if checkpoint is not None:
+            if run_id is not None and checkpoint is not None:
                 _save_checkpoint(db, run_id, resource.name, checkpoint)
-            _add_counts(db, run_id, counts)
+            if run_id is not None:
+                _add_counts(db, run_id, counts)
         return counts
 
     def save_children(
         self,
-        run_id: int,
+        run_id: int | None,
         resource: Resource,
         children: Mapping[int, Sequence[Mapping[str, Any]]],
         checkpoint: Checkpoint | None,
@@ -335,9 +336,10 @@ class SqliteStore:
             for parent_id, records in children.items():
                 counts = counts + _upsert(db, resource, records, parent_id)
                 counts = counts + _drop_other_children(db, resource, parent_id, records)
-            if checkpoint is not None:
+            if run_id is not None and checkpoint is not None:
                 _save_checkpoint(db, run_id, resource.name, checkpoint)
-            _add_counts(db, run_id, counts)
+            if run_id is not None:
+                _add_counts(db, run_id, counts)
         return counts
 
     def upsert(self, resource: Resource, record: Mapping[str, Any], parent_id: int | None) -> str:
