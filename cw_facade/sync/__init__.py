@@ -5,7 +5,7 @@
     from cw_facade import ConnectWiseClient
     from cw_facade.sync import sync
 
-    with ConnectWiseClient.from_env() as cw:
+    with ConnectWiseClient(site, company, public_key, private_key, client_id) as cw:
         report = sync(cw, ["companies", "tickets"], to="sqlite:cw.db")
     print(report.summary())
 
