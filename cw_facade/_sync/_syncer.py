@@ -40,12 +40,19 @@ class RequestCounter:
 
     def __init__(self, client: ConnectWiseClient) -> None:
         """Install the hook on ``client``'s transport."""
-        self.count = 0
+        self._count = 0
+        # An injected http_client= sends on its own: its requests cannot be counted here.
+        self.known = client._http._delegate is None
         self._hooks: list[Any] = client._http.event_hooks["request"]
         self._hooks.append(self._seen)
 
+    @property
+    def count(self) -> int | None:
+        """Requests sent so far (each retry counts), or ``None`` when they cannot be seen."""
+        return self._count if self.known else None
+
     def _seen(self, request: Any) -> None:
-        self.count += 1
+        self._count += 1
 
     def remove(self) -> None:
         """Uninstall the hook."""
@@ -69,7 +76,9 @@ def run_sync(
         try:
             reports = _run(client, store, run_id, resources, options)
         except BaseException as exc:
-            store.finish_run(run_id, counter.count, f"{type(exc).__name__}: {exc}")
+            stopped = isinstance(exc, KeyboardInterrupt)
+            status = "interrupted" if stopped else "failed"
+            store.finish_run(run_id, counter.count, f"{type(exc).__name__}: {exc}", status)
             raise
         store.finish_run(run_id, counter.count, None)
         return SyncReport(run_id, str(store.path), reports, counter.count)
@@ -219,17 +228,38 @@ def _scan_children(
 def fetch_children(
     client: ConnectWiseClient, resource: Resource, parent_ids: Iterable[int]
 ) -> dict[int, list[dict[str, Any]]]:
-    """Every child record of each parent id (a parent that vanished has none).
+    """Every child record (as received) of each parent id; a parent that vanished has none.
 
-    The one place children are fetched: one listing per parent today; a bundled
-    ``get_ticket_notes_by_ticket_ids`` can replace the loop for notes.
+    The one place children are fetched. Ticket notes go through :func:`ticket_notes`
+    (where a bundled ``get_ticket_notes_by_ticket_ids`` can replace the per-ticket calls);
+    other children are one listing per parent.
     """
+    if resource.name == "ticket_notes":
+        return ticket_notes(client, parent_ids)
     found: dict[int, list[dict[str, Any]]] = {}
     for parent_id in parent_ids:
         try:
             found[parent_id] = client.get_all(resource.child_endpoint(parent_id))
         except ConnectWiseNotFoundError:
             found[parent_id] = []
+    return found
+
+
+def ticket_notes(
+    client: ConnectWiseClient, ticket_ids: Iterable[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """ticket id → its notes as received (``[]`` for a ticket that no longer exists).
+
+    One request per ticket for now; with the bundled batch method this becomes
+    ``{t: [n.raw for n in notes] for t, notes in (await
+    client.get_ticket_notes_by_ticket_ids(ids)).items()}``.
+    """
+    found: dict[int, list[dict[str, Any]]] = {}
+    for ticket_id in ticket_ids:
+        try:
+            found[ticket_id] = [note.raw for note in client.get_ticket_notes(ticket_id)]
+        except ConnectWiseNotFoundError:
+            found[ticket_id] = []
     return found
 
 

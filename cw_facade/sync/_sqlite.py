@@ -234,16 +234,20 @@ class SqliteStore:
             )
             return int(cursor.lastrowid or 0)
 
-    def finish_run(self, run_id: int, requests: int | None, error: str | None) -> None:
-        """Record the end of run ``run_id`` (``error``: the failure, else ``None``).
+    def finish_run(
+        self, run_id: int, requests: int | None, error: str | None, status: str | None = None
+    ) -> None:
+        """Record the end of run ``run_id``: ``error`` (the failure, else ``None``) and
+        ``status`` (default ``ok``, or ``failed`` with an error).
 
         The counts were added page by page, in the pages' own transactions.
         """
+        chosen = status or ("failed" if error else "ok")
         with self._write() as db:
             db.execute(
                 "UPDATE sync_runs SET finished = ?, status = ?, requests = ?, error = ? "
                 "WHERE id = ?",
-                (now_text(), "failed" if error else "ok", requests, error, run_id),
+                (now_text(), chosen, requests, error, run_id),
             )
 
     # -- state ----------------------------------------------------------------------------

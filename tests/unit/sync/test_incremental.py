@@ -189,4 +189,24 @@ def test_a_failing_request_is_recorded_and_the_next_run_resumes(
     assert_matches_server(cw, db, ["tickets"])
     with sqlite3.connect(db) as con:
         statuses = [r[0] for r in con.execute("SELECT status FROM sync_runs ORDER BY id")]
-    assert statuses == ["failed", "ok"]
+    assert statuses == ["interrupted", "ok"]
+
+
+def test_a_server_error_mid_run_is_recorded_and_the_next_run_resumes(
+    sim: ManageSimulator, db: Path
+) -> None:
+    from cw_facade import ConnectWiseServerError
+    from tests.unit.sync.conftest import client_options
+
+    sim.add_fault("html", path=r"/service/tickets/60/notes$", count=1)
+    with ConnectWiseClient(**client_options(sim), max_retries=0) as cw:
+        with pytest.raises(ConnectWiseServerError):
+            sync(cw, ["ticket_notes"], to=f"sqlite:{db}")
+        with sqlite3.connect(db) as con:
+            status, error = con.execute("SELECT status, error FROM sync_runs").fetchone()
+            cursor = con.execute("SELECT cursor FROM sync_checkpoints").fetchone()[0]
+        assert status == "failed" and "502" in error
+        assert 0 < cursor < 60  # the notes of the tickets before 60 are committed
+        resumed = sync(cw, ["ticket_notes"], to=f"sqlite:{db}")
+        assert resumed.resources["ticket_notes"].resumed
+        assert_matches_server(cw, db, ["ticket_notes"])
