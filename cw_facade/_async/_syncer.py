@@ -65,10 +65,10 @@ async def run_sync(
     options: SyncOptions,
 ) -> SyncReport:
     """One sync run of ``resources`` into ``store`` (locked, recorded in ``sync_runs``)."""
-    store.open()
-    store.lock()
+    store.lock()  # first: a refused run opens and changes nothing
     counter = RequestCounter(client)
     try:
+        store.open()
         store.prepare(resources)
         run_id = store.start_run([r.name for r in resources], bool(options.reconcile))
         try:

@@ -115,12 +115,18 @@ class RunLock:
 
     def acquire(self) -> None:
         """Take the lock; raise :class:`~cw_facade.ConnectWiseSyncInProgressError` if held."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ConnectWiseSyncError(f"cannot open the lock file {self.path}: {exc}") from exc
         try:
             _lock(fd)
-        except OSError:
+        except (BlockingIOError, PermissionError):
             os.close(fd)
             raise ConnectWiseSyncInProgressError(str(self.path)) from None
+        except OSError as exc:
+            os.close(fd)
+            raise ConnectWiseSyncError(f"cannot lock {self.path}: {exc}") from exc
         self._fd = fd
 
     def release(self) -> None:
@@ -166,13 +172,16 @@ class SqliteStore:
         """Open the database (WAL mode, so readers never block a sync) and create metadata."""
         if self._db is not None:
             return
+        db = None
         try:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_META)
         except sqlite3.Error as exc:
-            raise ConnectWiseSyncError(f"cannot open {self.path}: {exc}") from exc
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_META)
+            if db is not None:
+                db.close()
+            raise ConnectWiseSyncError(f"cannot use {self.path} as a database: {exc}") from exc
         self._db = db
 
     def close(self) -> None:

@@ -78,3 +78,16 @@ async def test_the_async_twin_fills_the_same_tables(sim: ManageSimulator, tmp_pa
         assert_matches_server(cw, tmp_path / "a.db")
     for table in report.resources:
         assert rows(tmp_path / "a.db", table) == rows(tmp_path / "s.db", table)
+
+
+def test_an_unusable_database_is_a_sync_error(cw: ConnectWiseClient, tmp_path: Path) -> None:
+    from cw_facade import ConnectWiseSyncError, ConnectWiseSyncInProgressError
+
+    with pytest.raises(ConnectWiseSyncError, match="lock file") as caught:
+        sync(cw, ["boards"], to=f"sqlite:{tmp_path / 'missing' / 'cw.db'}")
+    assert not isinstance(caught.value, ConnectWiseSyncInProgressError)
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("just text, not SQLite\n" * 100)
+    with pytest.raises(ConnectWiseSyncError, match="as a database"):
+        sync(cw, ["boards"], to=not_a_database)
+    assert not_a_database.read_text().startswith("just text")
