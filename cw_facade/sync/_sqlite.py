@@ -23,17 +23,17 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cw_facade._errors import ConnectWiseSyncError, ConnectWiseSyncInProgressError
+from cw_facade._errors import ConnectWiseSyncError
 from cw_facade._validation import InvalidArgumentError
+from cw_facade.sync._lock import RunLock
 from cw_facade.sync._report import Counts
-from cw_facade.sync._resources import Resource, format_instant, last_updated
+from cw_facade.sync._resources import Resource, last_updated
 
 SCHEME = "sqlite:"
 #: Seconds a write waits for another connection's transaction (a callback refresh, a reader).
@@ -103,50 +103,6 @@ def sqlite_path(to: Any) -> Path:
 def now_text() -> str:
     """The local clock's now, for the run history only (watermarks come from the server)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-class RunLock:
-    """An exclusive, non-blocking lock on ``path`` that the OS drops when the process dies."""
-
-    def __init__(self, path: Path) -> None:
-        """``path``: the lock file (created when missing); nothing is locked yet."""
-        self.path = path
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        """Take the lock; raise :class:`~cw_facade.ConnectWiseSyncInProgressError` if held."""
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise ConnectWiseSyncError(f"cannot open the lock file {self.path}: {exc}") from exc
-        try:
-            _lock(fd)
-        except (BlockingIOError, PermissionError):
-            os.close(fd)
-            raise ConnectWiseSyncInProgressError(str(self.path)) from None
-        except OSError as exc:
-            os.close(fd)
-            raise ConnectWiseSyncError(f"cannot lock {self.path}: {exc}") from exc
-        self._fd = fd
-
-    def release(self) -> None:
-        """Drop the lock (closing the file releases it)."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 class SqliteStore:
@@ -509,4 +465,4 @@ def _add_counts(db: sqlite3.Connection, run_id: int, counts: Counts) -> None:
     )
 
 
-__all__ = ["Checkpoint", "RunLock", "SqliteStore", "format_instant", "sqlite_path"]
+__all__ = ["Checkpoint", "SqliteStore", "sqlite_path"]
