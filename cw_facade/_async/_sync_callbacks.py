@@ -19,14 +19,14 @@ from cw_facade.sync._resources import BY_CALLBACK_TYPE, BY_NAME, Resource
 
 if TYPE_CHECKING:
     from cw_facade._async._client import AsyncConnectWiseClient
-    from cw_facade.sync._sqlite import SqliteStore
+    from cw_facade.sync._store import SyncStore
 
 #: Children refreshed with their parent's callback (a ticket event also covers its notes).
 CHILDREN: dict[str, Resource] = {"tickets": BY_NAME["ticket_notes"]}
 
 
 async def refresh_record(
-    client: AsyncConnectWiseClient, event: CallbackEvent, store: SqliteStore
+    client: AsyncConnectWiseClient, event: CallbackEvent, store: SyncStore
 ) -> RefreshResult:
     """Bring the row of ``event``'s record up to date (see ``refresh_from_callback``)."""
     if not isinstance(event, CallbackEvent):

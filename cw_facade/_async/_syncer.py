@@ -30,7 +30,7 @@ from cw_facade.sync._sqlite import Checkpoint
 
 if TYPE_CHECKING:
     from cw_facade._async._client import AsyncConnectWiseClient
-    from cw_facade.sync._sqlite import SqliteStore
+    from cw_facade.sync._store import SyncStore
 
 
 class RequestCounter:
@@ -60,7 +60,7 @@ class RequestCounter:
 
 async def run_sync(
     client: AsyncConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     resources: tuple[Resource, ...],
     options: SyncOptions,
 ) -> SyncReport:
@@ -79,7 +79,7 @@ async def run_sync(
             store.finish_run(run_id, counter.count, f"{type(exc).__name__}: {exc}", status)
             raise
         store.finish_run(run_id, counter.count, None)
-        return SyncReport(run_id, str(store.path), reports, counter.count)
+        return SyncReport(run_id, store.describe(), reports, counter.count)
     finally:
         counter.remove()
         store.close()
@@ -87,7 +87,7 @@ async def run_sync(
 
 async def _run(
     client: AsyncConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resources: tuple[Resource, ...],
     options: SyncOptions,
@@ -112,7 +112,7 @@ async def _run(
 
 async def _scan(
     client: AsyncConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     options: SyncOptions,
@@ -139,7 +139,7 @@ async def _scan(
 
 
 async def _new_checkpoint(
-    client: AsyncConnectWiseClient, store: SqliteStore, resource: Resource, options: SyncOptions
+    client: AsyncConnectWiseClient, store: SyncStore, resource: Resource, options: SyncOptions
 ) -> Checkpoint:
     """Where a new scan starts: everything on the first run, else changes since the overlap."""
     watched = _watched(resource)
@@ -180,7 +180,7 @@ def _conditions(field: str, since: str | None, cursor: int) -> str | None:
 
 async def _scan_records(
     client: AsyncConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     checkpoint: Checkpoint,
@@ -201,7 +201,7 @@ async def _scan_records(
 
 async def _scan_children(
     client: AsyncConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     checkpoint: Checkpoint,
@@ -312,7 +312,7 @@ REPAIR_CHUNK = 100
 
 async def _reconcile(
     client: AsyncConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resources: tuple[Resource, ...],
     options: SyncOptions,
@@ -348,7 +348,7 @@ async def _reconcile(
 
 async def _refetch(
     client: AsyncConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     ids: list[int],

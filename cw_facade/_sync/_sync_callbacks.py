@@ -21,14 +21,14 @@ from cw_facade.sync._resources import BY_CALLBACK_TYPE, BY_NAME, Resource
 
 if TYPE_CHECKING:
     from cw_facade._sync._client import ConnectWiseClient
-    from cw_facade.sync._sqlite import SqliteStore
+    from cw_facade.sync._store import SyncStore
 
 #: Children refreshed with their parent's callback (a ticket event also covers its notes).
 CHILDREN: dict[str, Resource] = {"tickets": BY_NAME["ticket_notes"]}
 
 
 def refresh_record(
-    client: ConnectWiseClient, event: CallbackEvent, store: SqliteStore
+    client: ConnectWiseClient, event: CallbackEvent, store: SyncStore
 ) -> RefreshResult:
     """Bring the row of ``event``'s record up to date (see ``refresh_from_callback``)."""
     if not isinstance(event, CallbackEvent):

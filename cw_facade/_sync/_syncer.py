@@ -32,7 +32,7 @@ from cw_facade.sync._sqlite import Checkpoint
 
 if TYPE_CHECKING:
     from cw_facade._sync._client import ConnectWiseClient
-    from cw_facade.sync._sqlite import SqliteStore
+    from cw_facade.sync._store import SyncStore
 
 
 class RequestCounter:
@@ -62,7 +62,7 @@ class RequestCounter:
 
 def run_sync(
     client: ConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     resources: tuple[Resource, ...],
     options: SyncOptions,
 ) -> SyncReport:
@@ -81,7 +81,7 @@ def run_sync(
             store.finish_run(run_id, counter.count, f"{type(exc).__name__}: {exc}", status)
             raise
         store.finish_run(run_id, counter.count, None)
-        return SyncReport(run_id, str(store.path), reports, counter.count)
+        return SyncReport(run_id, store.describe(), reports, counter.count)
     finally:
         counter.remove()
         store.close()
@@ -89,7 +89,7 @@ def run_sync(
 
 def _run(
     client: ConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resources: tuple[Resource, ...],
     options: SyncOptions,
@@ -114,7 +114,7 @@ def _run(
 
 def _scan(
     client: ConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     options: SyncOptions,
@@ -141,7 +141,7 @@ def _scan(
 
 
 def _new_checkpoint(
-    client: ConnectWiseClient, store: SqliteStore, resource: Resource, options: SyncOptions
+    client: ConnectWiseClient, store: SyncStore, resource: Resource, options: SyncOptions
 ) -> Checkpoint:
     """Where a new scan starts: everything on the first run, else changes since the overlap."""
     watched = _watched(resource)
@@ -180,7 +180,7 @@ def _conditions(field: str, since: str | None, cursor: int) -> str | None:
 
 def _scan_records(
     client: ConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     checkpoint: Checkpoint,
@@ -201,7 +201,7 @@ def _scan_records(
 
 def _scan_children(
     client: ConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     checkpoint: Checkpoint,
@@ -310,7 +310,7 @@ REPAIR_CHUNK = 100
 
 def _reconcile(
     client: ConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resources: tuple[Resource, ...],
     options: SyncOptions,
@@ -346,7 +346,7 @@ def _reconcile(
 
 def _refetch(
     client: ConnectWiseClient,
-    store: SqliteStore,
+    store: SyncStore,
     run_id: int,
     resource: Resource,
     ids: list[int],

@@ -43,6 +43,7 @@ from cw_facade.sync._report import (
 )
 from cw_facade.sync._resources import RESOURCE_NAMES, pick
 from cw_facade.sync._sqlite import SqliteStore, sqlite_path
+from cw_facade.sync._store import SyncStore
 
 if TYPE_CHECKING:
     from cw_facade._async._client import AsyncConnectWiseClient
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 #: The callback types :func:`ensure_callbacks` registers by default: those with a table.
 CALLBACK_TYPES = ("ticket", "company", "contact", "agreement", "time", "member")
 
-Target = str | os.PathLike[str] | SqliteStore
+Target = str | os.PathLike[str] | SyncStore
 
 __all__ = [
     "CALLBACK_TYPES",
@@ -66,6 +67,7 @@ __all__ = [
     "SqliteStore",
     "SyncProgress",
     "SyncReport",
+    "SyncStore",
     "async_ensure_callbacks",
     "async_refresh_from_callback",
     "async_sync",
@@ -80,7 +82,7 @@ def sync(
     resources: str | Iterable[str] | None = None,
     to: Target | None = None,
     *,
-    reconcile: bool = False,
+    reconcile: bool | timedelta = False,
     overlap: timedelta | float = DEFAULT_OVERLAP,
     max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
     pagesize: int = DEFAULT_SYNC_PAGE_SIZE,
@@ -92,8 +94,10 @@ def sync(
     async client). ``resources``: names from :data:`RESOURCE_NAMES` (``"tickets"``, ...;
     ``None``: all); parents run before their children whatever the order given.
     ``to``: ``"sqlite:PATH"`` (the database file, created when missing), a path, or a
-    :class:`SqliteStore`. ``reconcile``: also delete the local rows whose records are gone
-    from the server (one id listing per resource; per parent for notes and statuses).
+    :class:`SyncStore` (such as a :class:`SqliteStore`). ``reconcile``: ``True`` also
+    compares ids with the server (one id listing per resource; per parent for notes and
+    statuses), deleting the rows gone and fetching again the ones missing or stale; a
+    ``timedelta`` does so when the last reconciliation is older than that.
     ``overlap``: how far before the watermark incremental reads start (a ``timedelta`` or
     seconds). ``max_delete_fraction``: the largest share of a table a reconciliation may
     delete (more than one row over it fails the run before anything is deleted).
@@ -123,7 +127,7 @@ async def async_sync(
     resources: str | Iterable[str] | None = None,
     to: Target | None = None,
     *,
-    reconcile: bool = False,
+    reconcile: bool | timedelta = False,
     overlap: timedelta | float = DEFAULT_OVERLAP,
     max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
     pagesize: int = DEFAULT_SYNC_PAGE_SIZE,
@@ -143,7 +147,7 @@ async def async_sync(
     return await run_sync(client, store, chosen, options)
 
 
-def _checked(resources: Any, to: Any, given: dict[str, Any]) -> tuple[Any, SqliteStore, Any]:
+def _checked(resources: Any, to: Any, given: dict[str, Any]) -> tuple[Any, SyncStore, Any]:
     chosen = pick(resources)
     options = check_options(
         overlap=given["overlap"],
@@ -155,11 +159,11 @@ def _checked(resources: Any, to: Any, given: dict[str, Any]) -> tuple[Any, Sqlit
     return chosen, store_for(to), options
 
 
-def store_for(to: Any) -> SqliteStore:
+def store_for(to: Any) -> SyncStore:
     """The store ``to`` names (see :func:`sync`); raises for anything else."""
     if to is None:
         raise MissingArgumentError("to", "say where to sync: to='sqlite:PATH'")
-    if isinstance(to, SqliteStore):
+    if isinstance(to, SyncStore):
         return to
     if isinstance(to, os.PathLike):
         return SqliteStore(os.fspath(to))

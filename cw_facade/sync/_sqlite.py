@@ -106,7 +106,7 @@ def now_text() -> str:
 
 
 class SqliteStore:
-    """The SQLite sink (see the module docstring); implements :class:`~cw_facade.sync.SyncStore`.
+    """The SQLite sink (see the module docstring); a :class:`~cw_facade.sync.SyncStore`.
 
     ``path`` is the database file (created with its tables on first use). Nothing is
     opened until :meth:`open`. Use one store per thread.
@@ -121,6 +121,10 @@ class SqliteStore:
     def __repr__(self) -> str:
         """Class name and file."""
         return f"SqliteStore({str(self.path)!r})"
+
+    def describe(self) -> str:
+        """The database file's path."""
+        return str(self.path)
 
     # -- connection and lock --------------------------------------------------------------
 

@@ -91,3 +91,24 @@ def test_an_unusable_database_is_a_sync_error(cw: ConnectWiseClient, tmp_path: P
     with pytest.raises(ConnectWiseSyncError, match="as a database"):
         sync(cw, ["boards"], to=not_a_database)
     assert not_a_database.read_text().startswith("just text")
+
+
+def test_any_sync_store_can_be_the_target(cw: ConnectWiseClient, db: Path) -> None:
+    from cw_facade.sync import SqliteStore, SyncStore
+
+    class Recording:
+        """A sink that forwards to SQLite and remembers which methods the sync called."""
+
+        def __init__(self) -> None:
+            self.inner = SqliteStore(db)
+            self.called: set[str] = set()
+
+        def __getattr__(self, name: str) -> Any:
+            self.called.add(name)
+            return getattr(self.inner, name)
+
+    sink = Recording()
+    assert isinstance(sink, SyncStore) and not isinstance(object(), SyncStore)
+    report = sync(cw, ["boards", "board_statuses"], to=sink)  # type: ignore[arg-type]
+    assert report.database == str(db) and rows(db, "board_statuses")
+    assert {"lock", "save_page", "save_children", "end_scan", "finish_run"} <= sink.called
