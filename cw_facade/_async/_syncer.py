@@ -12,6 +12,7 @@ changed during a scan are read again by the next run rather than missed.
 
 from __future__ import annotations
 
+import asyncio  # unasync: remove
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from contextlib import aclosing
 from dataclasses import replace
@@ -230,37 +231,67 @@ async def fetch_children(
 ) -> dict[int, list[dict[str, Any]]]:
     """Every child record (as received) of each parent id; a parent that vanished has none.
 
-    The one place children are fetched. Ticket notes go through :func:`ticket_notes`
-    (where a bundled ``get_ticket_notes_by_ticket_ids`` can replace the per-ticket calls);
-    other children are one listing per parent.
+    The one place children are fetched: one listing per parent (ticket notes through
+    :func:`ticket_notes`, which a bundled ``get_ticket_notes_by_ticket_ids`` can replace).
+    The async client fetches up to ``concurrency`` parents at once.
     """
-    if resource.name == "ticket_notes":
-        return await ticket_notes(client, parent_ids)
-    found: dict[int, list[dict[str, Any]]] = {}
-    for parent_id in parent_ids:
-        try:
-            found[parent_id] = await client.get_all(resource.child_endpoint(parent_id))
-        except ConnectWiseNotFoundError:
-            found[parent_id] = []
-    return found
+    ids = list(parent_ids)
+    # unasync: begin-remove
+    if client.concurrency > 1 and len(ids) > 1:
+        return await _concurrently(client, resource, ids)
+    # unasync: end-remove
+    return {parent_id: await _children_of(client, resource, parent_id) for parent_id in ids}
 
 
-async def ticket_notes(
-    client: AsyncConnectWiseClient, ticket_ids: Iterable[int]
-) -> dict[int, list[dict[str, Any]]]:
-    """ticket id → its notes as received (``[]`` for a ticket that no longer exists).
+async def _children_of(
+    client: AsyncConnectWiseClient, resource: Resource, parent_id: int
+) -> list[dict[str, Any]]:
+    try:
+        if resource.name == "ticket_notes":
+            return await ticket_notes(client, parent_id)
+        return await client.get_all(resource.child_endpoint(parent_id))
+    except ConnectWiseNotFoundError:
+        return []
 
-    One request per ticket for now; with the bundled batch method this becomes
+
+async def ticket_notes(client: AsyncConnectWiseClient, ticket_id: int) -> list[dict[str, Any]]:
+    """The notes of one ticket as received (one request per ticket for now).
+
+    With the bundled batch method this becomes one call for a whole chunk of tickets:
     ``{t: [n.raw for n in notes] for t, notes in (await
-    client.get_ticket_notes_by_ticket_ids(ids)).items()}``.
+    client.get_ticket_notes_by_ticket_ids(ids)).items()}`` in :func:`fetch_children`.
     """
-    found: dict[int, list[dict[str, Any]]] = {}
-    for ticket_id in ticket_ids:
-        try:
-            found[ticket_id] = [note.raw for note in await client.get_ticket_notes(ticket_id)]
-        except ConnectWiseNotFoundError:
-            found[ticket_id] = []
-    return found
+    return [note.raw for note in await client.get_ticket_notes(ticket_id)]
+
+
+# unasync: begin-remove
+async def _concurrently(
+    client: AsyncConnectWiseClient, resource: Resource, ids: list[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """:func:`fetch_children` with up to ``client.concurrency`` requests at once; the first
+    failure cancels the rest and is raised as itself."""
+    gate = asyncio.Semaphore(client.concurrency)
+
+    async def one(parent_id: int) -> list[dict[str, Any]]:
+        async with gate:
+            return await _children_of(client, resource, parent_id)
+
+    tasks = {parent_id: asyncio.ensure_future(one(parent_id)) for parent_id in ids}
+    try:
+        done, _ = await asyncio.wait(tasks.values(), return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        unfinished = [task for task in tasks.values() if not task.done()]
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+    for task in tasks.values():
+        failure = task.exception() if task in done else None
+        if failure is not None:
+            raise failure
+    return {parent_id: task.result() for parent_id, task in tasks.items()}
+
+
+# unasync: end-remove
 
 
 async def _chunks(

@@ -230,37 +230,33 @@ def fetch_children(
 ) -> dict[int, list[dict[str, Any]]]:
     """Every child record (as received) of each parent id; a parent that vanished has none.
 
-    The one place children are fetched. Ticket notes go through :func:`ticket_notes`
-    (where a bundled ``get_ticket_notes_by_ticket_ids`` can replace the per-ticket calls);
-    other children are one listing per parent.
+    The one place children are fetched: one listing per parent (ticket notes through
+    :func:`ticket_notes`, which a bundled ``get_ticket_notes_by_ticket_ids`` can replace).
+    The async client fetches up to ``concurrency`` parents at once.
     """
-    if resource.name == "ticket_notes":
-        return ticket_notes(client, parent_ids)
-    found: dict[int, list[dict[str, Any]]] = {}
-    for parent_id in parent_ids:
-        try:
-            found[parent_id] = client.get_all(resource.child_endpoint(parent_id))
-        except ConnectWiseNotFoundError:
-            found[parent_id] = []
-    return found
+    ids = list(parent_ids)
+    return {parent_id: _children_of(client, resource, parent_id) for parent_id in ids}
 
 
-def ticket_notes(
-    client: ConnectWiseClient, ticket_ids: Iterable[int]
-) -> dict[int, list[dict[str, Any]]]:
-    """ticket id → its notes as received (``[]`` for a ticket that no longer exists).
+def _children_of(
+    client: ConnectWiseClient, resource: Resource, parent_id: int
+) -> list[dict[str, Any]]:
+    try:
+        if resource.name == "ticket_notes":
+            return ticket_notes(client, parent_id)
+        return client.get_all(resource.child_endpoint(parent_id))
+    except ConnectWiseNotFoundError:
+        return []
 
-    One request per ticket for now; with the bundled batch method this becomes
+
+def ticket_notes(client: ConnectWiseClient, ticket_id: int) -> list[dict[str, Any]]:
+    """The notes of one ticket as received (one request per ticket for now).
+
+    With the bundled batch method this becomes one call for a whole chunk of tickets:
     ``{t: [n.raw for n in notes] for t, notes in (await
-    client.get_ticket_notes_by_ticket_ids(ids)).items()}``.
+    client.get_ticket_notes_by_ticket_ids(ids)).items()}`` in :func:`fetch_children`.
     """
-    found: dict[int, list[dict[str, Any]]] = {}
-    for ticket_id in ticket_ids:
-        try:
-            found[ticket_id] = [note.raw for note in client.get_ticket_notes(ticket_id)]
-        except ConnectWiseNotFoundError:
-            found[ticket_id] = []
-    return found
+    return [note.raw for note in client.get_ticket_notes(ticket_id)]
 
 
 def _chunks(records: Iterator[dict[str, Any]], size: int) -> Generator[list[dict[str, Any]], None]:

@@ -112,3 +112,20 @@ def test_any_sync_store_can_be_the_target(cw: ConnectWiseClient, db: Path) -> No
     report = sync(cw, ["boards", "board_statuses"], to=sink)  # type: ignore[arg-type]
     assert report.database == str(db) and rows(db, "board_statuses")
     assert {"lock", "save_page", "save_children", "end_scan", "finish_run"} <= sink.called
+
+
+@pytest.mark.anyio
+async def test_the_async_client_fetches_children_concurrently(
+    sim: ManageSimulator, tmp_path: Path
+) -> None:
+    from cw_facade import ConnectWiseServerError
+
+    database = tmp_path / "a.db"
+    sim.add_fault("html", path=r"/service/tickets/30/notes$", count=1)
+    async with AsyncConnectWiseClient(**client_options(sim), concurrency=4, max_retries=0) as acw:
+        with pytest.raises(ConnectWiseServerError):  # the failure itself, not a cancellation
+            await async_sync(acw, ["ticket_notes"], to=f"sqlite:{database}")
+        resumed = await async_sync(acw, ["ticket_notes"], to=f"sqlite:{database}")
+    assert resumed.resources["ticket_notes"].resumed
+    with ConnectWiseClient(**client_options(sim)) as cw:
+        assert_matches_server(cw, database, ["ticket_notes"])
