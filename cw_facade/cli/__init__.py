@@ -17,10 +17,11 @@ from cw_facade.cli import (
     _export,
     _resources,
     _simulate,
+    _sync,
 )
 from cw_facade.cli._app import build_parser, main
 
 #: The command modules, in help order; each has ``register(commands, parents)``.
-COMMANDS = (_resources, _api, _export, _doctor, _simulate, _completion)
+COMMANDS = (_resources, _api, _export, _sync, _doctor, _simulate, _completion)
 
 __all__ = ["COMMANDS", "build_parser", "main"]

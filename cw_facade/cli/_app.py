@@ -2,7 +2,7 @@
 
 Each command lives in its own module with a ``register(commands, parents)`` function that
 adds its parser and sets ``handler``; :data:`COMMANDS` lists them in help order. A new
-command (``cw sync`` once the sync engine exists) is one more module and one more entry.
+command is one more module and one more entry.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ examples:
   cw api getServiceTicketsById id=5
   cw api --search ticket notes
   cw export tickets --format jsonl --output tickets.jsonl
+  cw sync --to sqlite:cw.db
   cw doctor
 
 connection settings come from flags, then the environment (CW_BASE_URL, CW_COMPANY,

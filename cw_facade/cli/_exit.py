@@ -23,8 +23,10 @@ from cw_facade import (
     ConnectWiseAuthError,
     ConnectWiseConfigurationError,
     ConnectWiseConnectionError,
+    ConnectWiseMassDeletionError,
     ConnectWiseNotFoundError,
     ConnectWisePermissionError,
+    ConnectWiseSyncInProgressError,
 )
 from cw_facade.cli._config import ConfigError
 
@@ -75,6 +77,13 @@ def hint_for(error: BaseException) -> str | None:
         return "a 404 on a collection usually means a wrong codebase or host: run `cw doctor`"
     if isinstance(error, ConnectWiseConnectionError):
         return "is the base URL right and the server reachable? (`cw doctor` checks)"
+    if isinstance(error, ConnectWiseMassDeletionError):
+        return (
+            "check the API member's permissions; if the deletions are real, "
+            "pass a larger --max-delete-fraction"
+        )
+    if isinstance(error, ConnectWiseSyncInProgressError):
+        return "wait for the other run to finish (a killed run releases the lock at once)"
     return None
 
 
