@@ -27,6 +27,7 @@ def client_options(sim: ManageSimulator) -> dict[str, Any]:
         "password": sim.private_key,
         "client_id": sim.client_id,
         "allow_insecure_http": True,
+        "rate_limit": None,  # the simulator is not rate-limited: no pacing in tests
     }
 
 
