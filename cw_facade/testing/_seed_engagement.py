@@ -125,11 +125,11 @@ TICKET_ROWS: list[TicketRow] = [
 # (company, started this long before now, hours, billableOption)
 TIME_ROWS: list[tuple[int, timedelta, float, str]] = [
     (cat.OWNER_COMPANY_ID, 2 * DAY, 50.0, "Billable"),
-    (301, 2 * DAY, 7.5, "Billable"),
-    (301, 3 * DAY, 7.5, "Billable"),
-    (301, 4 * DAY, 12.5, "Billable"),
-    (301, 5 * DAY, 12.3, "Billable"),
-    (301, 6 * DAY, 0.2, "Billable"),
+    # 40.0 hours, although adding these floats one by one gives 39.99999999999999
+    (301, 2 * DAY, 7.6, "Billable"),
+    (301, 3 * DAY, 14.2, "Billable"),
+    (301, 4 * DAY, 14.9, "Billable"),
+    (301, 5 * DAY, 3.3, "Billable"),
     (301, 6 * DAY, 5.0, "DoNotBill"),
     (302, 1 * DAY, 10.0, "Billable"),
     (302, 2 * DAY, 9.75, "Billable"),
