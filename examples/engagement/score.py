@@ -96,7 +96,7 @@ def format_table(scores: Sequence[ClientScore], windows: Sequence[int], now: dat
         "",
         *_grid(header, rows, numeric={0, 4}),
         "",
-        "behind the points: tickets entered, tickets resolved within 4 h, billable hours",
+        "behind the points: t tickets entered, q of them resolved within 4 h, h billable hours",
         "",
         *_grid(facts_header, facts, numeric={0}),
     ]
