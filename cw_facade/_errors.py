@@ -24,12 +24,15 @@ Hierarchy::
     ├── ConnectWiseConnectionError         no usable answer: refused, reset, DNS, TLS, ...
     │   └── ConnectWiseTimeoutError        the timeout fired
     ├── ConnectWiseClosedError             a call on a closed client (also a RuntimeError)
-    └── ConnectWiseLimitError              a safety limit was hit; ``.limit``, ``.option``
-        ├── ConnectWiseResponseTooLargeError   body over ``max_response_bytes``
-        ├── ConnectWiseJSONDepthError          JSON nested deeper than ``max_json_depth``
-        ├── ConnectWisePageLoopError           a page came back twice / a cursor stood still
-        └── ConnectWiseDeadlineError           the whole call outlasted ``deadline`` (also a
-                                               ConnectWiseTimeoutError)
+    ├── ConnectWiseLimitError              a safety limit was hit; ``.limit``, ``.option``
+    │   ├── ConnectWiseResponseTooLargeError   body over ``max_response_bytes``
+    │   ├── ConnectWiseJSONDepthError          JSON nested deeper than ``max_json_depth``
+    │   ├── ConnectWisePageLoopError           a page came back twice / a cursor stood still
+    │   └── ConnectWiseDeadlineError           the whole call outlasted ``deadline`` (also a
+    │                                          ConnectWiseTimeoutError)
+    └── ConnectWiseSyncError               a sync into a database failed  (cw_facade.sync)
+        ├── ConnectWiseSyncInProgressError     another run holds the database's lock
+        └── ConnectWiseMassDeletionError       a reconciliation would delete too much
 
 The classes that live in other modules stay importable from there (and from ``cw_facade``).
 Other statuses (405, 415, 3xx, ...) raise :class:`ConnectWiseAPIError` itself. Every error
@@ -368,3 +371,41 @@ def error_class_for(status_code: int) -> type[ConnectWiseAPIError]:
 
 class ConnectWiseClosedError(ConnectWiseError, RuntimeError):
     """A call on a client that was closed (``close()``/``aclose()`` or its ``with`` block ended)."""
+
+
+class ConnectWiseSyncError(ConnectWiseError):
+    """A sync into a local database (:mod:`cw_facade.sync`) failed; the message says why."""
+
+
+class ConnectWiseSyncInProgressError(ConnectWiseSyncError):
+    """Another sync run holds the database's lock (two runs never interleave).
+
+    ``path`` is the lock file. The lock is released by the operating system when the
+    holding process ends, even by ``kill -9``, so a crashed run never blocks the next one.
+    """
+
+    def __init__(self, path: str) -> None:
+        """``path``: the lock file another run holds."""
+        self.path = path
+        super().__init__(f"another sync run is using this database (lock {path} is held)")
+
+
+class ConnectWiseMassDeletionError(ConnectWiseSyncError):
+    """A reconciliation would delete more of a table than allowed, so nothing was deleted.
+
+    ``table`` names the table, ``would_delete`` how many of its ``rows`` would go, and
+    ``threshold`` the largest allowed fraction (``max_delete_fraction=`` of the sync).
+    """
+
+    def __init__(self, table: str, would_delete: int, rows: int, threshold: float) -> None:
+        """Store the fields and build the message (see the class docstring)."""
+        self.table = table
+        self.would_delete = would_delete
+        self.rows = rows
+        self.threshold = threshold
+        super().__init__(
+            f"refusing to delete {would_delete:,} of {rows:,} rows of table {table!r} "
+            f"({would_delete / max(rows, 1):.0%}, over the limit of {threshold:.0%}); nothing "
+            "was changed. If the server really lost those records, run again with a larger "
+            "max_delete_fraction="
+        )

@@ -22,6 +22,7 @@ EXPECTED = {
     "ConnectWisePagingWarning",
     "ConnectWisePermissionError", "ConnectWiseRateLimitError", "ConnectWiseResponseError",
     "ConnectWiseResponseTooLargeError", "ConnectWiseServerError", "ConnectWiseTimeoutError",
+    "ConnectWiseMassDeletionError", "ConnectWiseSyncError", "ConnectWiseSyncInProgressError",
     "Contact", "ErrorDetail", "InvalidArgumentError", "InvalidCallbackError",
     "InvalidSignatureError", "MemoryReplayStore", "MissingArgumentError", "Model", "Note",
     "Priority", "ReplayGuard", "ReplayStore", "ReplayedCallbackError", "SecretString", "Site",

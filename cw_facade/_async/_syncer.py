@@ -1,0 +1,340 @@
+"""The fetching half of :mod:`cw_facade.sync`: scans, reconciliation and callback refreshes.
+
+Written once for both clients (the blocking copy is generated, see ``scripts/unasync.py``);
+the storage (:class:`cw_facade.sync._sqlite.SqliteStore`) is blocking and shared.
+
+A resource's scan is an exact id-ordered scan (``iter_all``, see the README's "Paging") of
+the records changed since the watermark minus the overlap (every record on the first run),
+committed page by page with its checkpoint. The watermark is the highest ``lastUpdated``
+on the server when the scan started (read with one ``orderBy … desc`` request), so records
+changed during a scan are read again by the next run rather than missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any
+
+from cw_facade._errors import (
+    ConnectWiseMassDeletionError,
+    ConnectWiseNotFoundError,
+    ConnectWiseSyncError,
+)
+from cw_facade.sync._options import CHILD_CHUNK, SyncOptions, guard_trips
+from cw_facade.sync._report import Counts, ResourceReport, SyncProgress, SyncReport
+from cw_facade.sync._resources import BY_NAME, Resource, last_updated
+from cw_facade.sync._sqlite import Checkpoint
+
+if TYPE_CHECKING:
+    from cw_facade._async._client import AsyncConnectWiseClient
+    from cw_facade.sync._sqlite import SqliteStore
+
+
+class RequestCounter:
+    """Counts the HTTP requests a client sends while installed (an httpx request hook)."""
+
+    def __init__(self, client: AsyncConnectWiseClient) -> None:
+        """Install the hook on ``client``'s transport."""
+        self.count = 0
+        self._hooks: list[Any] = client._http.event_hooks["request"]
+        self._hooks.append(self._seen)
+
+    async def _seen(self, request: Any) -> None:
+        self.count += 1
+
+    def remove(self) -> None:
+        """Uninstall the hook."""
+        if self._seen in self._hooks:
+            self._hooks.remove(self._seen)
+
+
+async def run_sync(
+    client: AsyncConnectWiseClient,
+    store: SqliteStore,
+    resources: tuple[Resource, ...],
+    options: SyncOptions,
+) -> SyncReport:
+    """One sync run of ``resources`` into ``store`` (locked, recorded in ``sync_runs``)."""
+    store.open()
+    store.lock()
+    counter = RequestCounter(client)
+    try:
+        store.prepare(resources)
+        run_id = store.start_run([r.name for r in resources], options.reconcile)
+        try:
+            reports = await _run(client, store, run_id, resources, options)
+        except BaseException as exc:
+            store.finish_run(run_id, counter.count, f"{type(exc).__name__}: {exc}")
+            raise
+        store.finish_run(run_id, counter.count, None)
+        return SyncReport(run_id, str(store.path), reports, counter.count)
+    finally:
+        counter.remove()
+        store.close()
+
+
+async def _run(
+    client: AsyncConnectWiseClient,
+    store: SqliteStore,
+    run_id: int,
+    resources: tuple[Resource, ...],
+    options: SyncOptions,
+) -> dict[str, ResourceReport]:
+    deleted: dict[str, Counts] = {}
+    if options.reconcile:
+        plan = await _plan_deletions(client, store, resources, options)
+        for resource in resources:
+            gone = store.delete(run_id, resource, plan[resource.name])
+            deleted[resource.name] = Counts(deleted=gone)
+    reports: dict[str, ResourceReport] = {}
+    for resource in resources:
+        report = await _scan(client, store, run_id, resource, options)
+        if options.reconcile:
+            counts = report.counts + deleted[resource.name]
+            report = ResourceReport(
+                report.resource,
+                counts,
+                report.full,
+                report.since,
+                report.watermark,
+                report.resumed,
+                reconciled=True,
+            )
+        reports[resource.name] = report
+        options.report(SyncProgress(resource.name, "done", report.counts.changed, 0))
+    return reports
+
+
+# -- scans -----------------------------------------------------------------------------------
+
+
+async def _scan(
+    client: AsyncConnectWiseClient,
+    store: SqliteStore,
+    run_id: int,
+    resource: Resource,
+    options: SyncOptions,
+) -> ResourceReport:
+    """Scan one resource from its checkpoint (a new one unless a run was interrupted)."""
+    checkpoint = store.checkpoint(resource.name)
+    resumed = checkpoint is not None
+    if checkpoint is None:
+        checkpoint = await _new_checkpoint(client, store, resource, options)
+        store.begin_scan(run_id, resource.name, checkpoint)
+    if resource.parent is None:
+        counts = await _scan_records(client, store, run_id, resource, checkpoint, options)
+    else:
+        counts = await _scan_children(client, store, run_id, resource, checkpoint, options)
+    store.end_scan(run_id, resource.name, checkpoint.next_watermark)
+    return ResourceReport(
+        resource.name,
+        counts,
+        checkpoint.since is None,
+        checkpoint.since,
+        checkpoint.next_watermark,
+        resumed,
+    )
+
+
+async def _new_checkpoint(
+    client: AsyncConnectWiseClient, store: SqliteStore, resource: Resource, options: SyncOptions
+) -> Checkpoint:
+    """Where a new scan starts: everything on the first run, else changes since the overlap."""
+    watched = _watched(resource)
+    if watched is None:
+        return Checkpoint(None, None, 0)  # every parent's children, on every run
+    old = store.watermark(resource.name)
+    since = options.since(old) if store.scanned(resource.name) else None
+    high = await _high_water(client, watched)
+    return Checkpoint(since, high or old, 0)
+
+
+def _watched(resource: Resource) -> Resource | None:
+    """The resource whose ``lastUpdated`` selects what a scan of ``resource`` reads."""
+    if resource.parent is None:
+        return resource
+    return BY_NAME[resource.parent] if resource.changed_parents_only else None
+
+
+async def _high_water(client: AsyncConnectWiseClient, resource: Resource) -> str | None:
+    """The highest ``lastUpdated`` of ``resource`` on the server now (``None``: no records)."""
+    field = resource.condition_field
+    page = await client.get(
+        resource.endpoint, order_by=f"{field} desc", fields=f"id,{field}", pagesize=1
+    )
+    if not isinstance(page, list) or not page or not isinstance(page[0], Mapping):
+        return None
+    return last_updated(page[0])
+
+
+def _conditions(field: str, since: str | None, cursor: int) -> str | None:
+    parts = []
+    if since is not None:
+        parts.append(f"{field} > [{since}]")
+    if cursor:
+        parts.append(f"id > {cursor}")
+    return " AND ".join(parts) or None
+
+
+async def _scan_records(
+    client: AsyncConnectWiseClient,
+    store: SqliteStore,
+    run_id: int,
+    resource: Resource,
+    checkpoint: Checkpoint,
+    options: SyncOptions,
+) -> Counts:
+    conditions = _conditions(resource.condition_field, checkpoint.since, checkpoint.cursor)
+    records = client.iter_all(resource.endpoint, conditions=conditions, pagesize=options.pagesize)
+    counts, seen, pages = Counts(), 0, 0
+    async with aclosing(_chunks(records, options.pagesize)) as pages_of:
+        async for page in pages_of:
+            cursor = _last_id(resource, page, checkpoint.cursor)
+            checkpoint = Checkpoint(checkpoint.since, checkpoint.next_watermark, cursor)
+            counts = counts + store.save_page(run_id, resource, page, checkpoint)
+            seen, pages = seen + len(page), pages + 1
+            options.report(SyncProgress(resource.name, "scan", seen, pages))
+    return counts
+
+
+async def _scan_children(
+    client: AsyncConnectWiseClient,
+    store: SqliteStore,
+    run_id: int,
+    resource: Resource,
+    checkpoint: Checkpoint,
+    options: SyncOptions,
+) -> Counts:
+    parent = BY_NAME[resource.parent or ""]
+    since = checkpoint.since if resource.changed_parents_only else None
+    conditions = _conditions(parent.condition_field, since, checkpoint.cursor)
+    parents = client.iter_all(
+        parent.endpoint, conditions=conditions, fields="id", pagesize=options.pagesize
+    )
+    counts, seen, pages = Counts(), 0, 0
+    async with aclosing(_chunks(parents, CHILD_CHUNK)) as chunks:
+        async for chunk in chunks:
+            ids = [_record_id(parent, r) for r in chunk]
+            children = await fetch_children(client, resource, ids)
+            checkpoint = Checkpoint(checkpoint.since, checkpoint.next_watermark, ids[-1])
+            counts = counts + store.save_children(run_id, resource, children, checkpoint)
+            seen, pages = seen + len(ids), pages + 1
+            options.report(SyncProgress(resource.name, "scan", seen, pages))
+    return counts
+
+
+async def fetch_children(
+    client: AsyncConnectWiseClient, resource: Resource, parent_ids: Iterable[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Every child record of each parent id (a parent that vanished has none).
+
+    The one place children are fetched: one listing per parent today; a bundled
+    ``get_ticket_notes_by_ticket_ids`` can replace the loop for notes.
+    """
+    found: dict[int, list[dict[str, Any]]] = {}
+    for parent_id in parent_ids:
+        try:
+            found[parent_id] = await client.get_all(resource.child_endpoint(parent_id))
+        except ConnectWiseNotFoundError:
+            found[parent_id] = []
+    return found
+
+
+async def _chunks(
+    records: AsyncIterator[dict[str, Any]], size: int
+) -> AsyncGenerator[list[dict[str, Any]], None]:
+    """``records`` in lists of ``size``; closing this closes the scan too."""
+    page: list[dict[str, Any]] = []
+    try:
+        async for record in records:
+            page.append(record)
+            if len(page) >= size:
+                yield page
+                page = []
+        if page:
+            yield page
+    finally:
+        close = getattr(records, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def _record_id(resource: Resource, record: Mapping[str, Any]) -> int:
+    value = record.get("id") if isinstance(record, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConnectWiseSyncError(f"a record of {resource.endpoint} has no integer id: {value!r}")
+    return value
+
+
+def _last_id(resource: Resource, page: list[dict[str, Any]], cursor: int) -> int:
+    """The page's highest id; the scan must move forward (ids ascending)."""
+    highest = cursor
+    for record in page:
+        record_id = _record_id(resource, record)
+        if record_id <= highest:
+            raise ConnectWiseSyncError(
+                f"{resource.endpoint} did not answer in id order ({record_id} after {highest})"
+            )
+        highest = record_id
+    return highest
+
+
+# -- reconciliation --------------------------------------------------------------------------
+
+
+async def _plan_deletions(
+    client: AsyncConnectWiseClient,
+    store: SqliteStore,
+    resources: tuple[Resource, ...],
+    options: SyncOptions,
+) -> dict[str, set[int]]:
+    """The local ids gone from the server, per resource; raise before deleting anything when
+    one table would lose more than ``max_delete_fraction``."""
+    plan: dict[str, set[int]] = {}
+    server: dict[str, set[int]] = {}
+    for resource in resources:
+        local = store.ids(resource)
+        live = await _server_ids(client, resource, server, options)
+        gone = local - live
+        if guard_trips(len(gone), len(local), options.max_delete_fraction):
+            raise ConnectWiseMassDeletionError(
+                resource.name, len(gone), len(local), options.max_delete_fraction
+            )
+        plan[resource.name] = gone
+    return plan
+
+
+async def _server_ids(
+    client: AsyncConnectWiseClient,
+    resource: Resource,
+    known: dict[str, set[int]],
+    options: SyncOptions,
+) -> set[int]:
+    """Every id of ``resource`` on the server (children: across every parent)."""
+    if resource.name in known:
+        return known[resource.name]
+    if resource.parent is None:
+        ids = await _ids_of(client, resource, resource.endpoint, options)
+    else:
+        parent = BY_NAME[resource.parent]
+        ids = set()
+        for parent_id in sorted(await _server_ids(client, parent, known, options)):
+            try:
+                ids |= await _ids_of(client, resource, resource.child_endpoint(parent_id), options)
+            except ConnectWiseNotFoundError:
+                continue
+    known[resource.name] = ids
+    return ids
+
+
+async def _ids_of(
+    client: AsyncConnectWiseClient, resource: Resource, endpoint: str, options: SyncOptions
+) -> set[int]:
+    ids: set[int] = set()
+    records = client.iter_all(endpoint, fields="id", pagesize=options.pagesize)
+    async with aclosing(_chunks(records, options.pagesize)) as pages:
+        async for page in pages:
+            ids.update(_record_id(resource, record) for record in page)
+            options.report(SyncProgress(resource.name, "reconcile", len(ids), 0))
+    return ids
