@@ -42,8 +42,8 @@ def run(db: Path) -> str:
             password=sim.private_key,
             client_id=sim.client_id,
         ) as client:
-            sync_database(client, db)
-        print(f"synced companies, contacts, tickets, time entries and agreements into {db}")
+            report = sync_database(client, db)
+        print(f"synced into {db}: {report.summary()}")
     return format_table(score_clients(load(db), now, DEFAULT_WINDOWS), DEFAULT_WINDOWS, now)
 
 

@@ -19,7 +19,6 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -33,6 +32,7 @@ from engagement_rules import (
 )
 
 from cw_facade import ConnectWiseClient, ConnectWiseError
+from cw_facade.sync import SyncReport, sync
 
 RESOURCES = ("companies", "contacts", "tickets", "time_entries", "agreements")
 ENV = {
@@ -45,16 +45,19 @@ ENV = {
 NO_CONTACT = "-"
 
 
-def sync_database(client: ConnectWiseClient, db: str | Path, *, reconcile: bool = False) -> Any:
-    """Bring the database at ``db`` up to date with ``client``'s server and return the
-    ``cw_facade.sync`` report.
+def sync_database(
+    client: ConnectWiseClient, db: str | Path, *, reconcile: bool = False
+) -> SyncReport:
+    """Bring the database at ``db`` (created when missing) up to date with ``client``'s
+    server for :data:`RESOURCES` and return the ``cw_facade.sync`` report.
 
-    ``reconcile=True`` also drops records deleted on the server (a full id scan). Raises
-    whatever ``cw_facade.sync.sync`` raises (a ``ConnectWiseError`` for API failures).
+    The first run copies every record, later ones only what changed since the last.
+    ``reconcile=True`` also drops records deleted on the server (an id listing per
+    resource). Raises what ``cw_facade.sync.sync`` raises: ``ConnectWiseError`` subclasses
+    for API failures, a database that is busy or broken, or a reconciliation that would
+    delete too much.
     """
-    from cw_facade.sync import sync
-
-    return sync(client, list(RESOURCES), to=f"sqlite:{db}", reconcile=reconcile)
+    return sync(client, RESOURCES, to=f"sqlite:{db}", reconcile=reconcile)
 
 
 def _cell(score: ClientScore, days: int) -> str:
@@ -177,7 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.sync:
             with _client(args) as client:
-                sync_database(client, args.db, reconcile=args.reconcile)
+                report = sync_database(client, args.db, reconcile=args.reconcile)
+            print(f"synced: {report.summary()}", file=sys.stderr)
         scores = score_clients(load(args.db), now, windows)
     except (EngagementDatabaseError, ConnectWiseError) as exc:
         print(f"engagement: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import engagement_demo
 import pytest
 import score
 from engagement_db import load
@@ -72,6 +73,23 @@ def api_db(tenant: ManageSimulator, tmp_path_factory: pytest.TempPathFactory) ->
     return write_contract_db(tmp_path_factory.mktemp("api") / "engagement.sqlite", records)
 
 
+@pytest.fixture(scope="module")
+def synced_db(tenant: ManageSimulator, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tenant synced with cw_facade.sync, as the example does it."""
+    path = tmp_path_factory.mktemp("sync") / "engagement.sqlite"
+    with client_for(tenant) as cw:
+        score.sync_database(cw, path)
+    return path
+
+
+@pytest.fixture(params=["sync", "raw-reads"])
+def any_db(request: pytest.FixtureRequest) -> Path:
+    """Both ways of filling the database must give the same scores."""
+    name = "synced_db" if request.param == "sync" else "api_db"
+    found: Path = request.getfixturevalue(name)
+    return found
+
+
 def as_known(scores: list[ClientScore]) -> dict[int, tuple[object, ...]]:
     return {
         s.company.id: (
@@ -95,16 +113,16 @@ def as_known(scores: list[ClientScore]) -> dict[int, tuple[object, ...]]:
     }
 
 
-def test_the_tenant_scores_match_the_hand_worked_answers(api_db: Path) -> None:
-    scores = score_clients(load(api_db), NOW, (30, 60, 90))
+def test_the_tenant_scores_match_the_hand_worked_answers(any_db: Path) -> None:
+    scores = score_clients(load(any_db), NOW, (30, 60, 90))
     assert as_known(scores) == KNOWN
     assert [s.company.id for s in scores] == list(KNOWN)  # ordered by name
     assert {s.company.id: tuple(w.total for w in s.windows) for s in scores} == TOTALS
     assert not set(LEFT_OUT) & {s.company.id for s in scores}
 
 
-def test_the_left_out_companies_are_in_the_database(api_db: Path) -> None:
-    ids = {c.id for c in load(api_db).companies}
+def test_the_left_out_companies_are_in_the_database(any_db: Path) -> None:
+    ids = {c.id for c in load(any_db).companies}
     assert set(LEFT_OUT) <= ids
     assert ids - set(LEFT_OUT) == set(KNOWN)
 
@@ -187,3 +205,82 @@ def test_sync_needs_every_connection_setting(
         score.main(["--db", str(tmp_path / "db.sqlite"), "--sync", "--company", "x"])
     assert "--base-url" in str(raised.value) and "--company" not in str(raised.value)
     assert not (tmp_path / "db.sqlite").exists()
+
+
+def test_the_command_syncs_then_scores(
+    tenant: ManageSimulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = [tenant.base_url, tenant.company, tenant.public_key, tenant.private_key]
+    for env, value in zip(score.ENV.values(), [*settings, tenant.client_id], strict=True):
+        monkeypatch.setenv(env, value)
+    db = tmp_path / "fresh.sqlite"
+    assert score.main(["--db", str(db), "--sync", "--now", "2025-01-01T00:00:00Z"]) == 0
+    captured = capsys.readouterr()
+    assert "synced: companies +11 ~0 -0 =0; contacts +14" in captured.err
+    assert "(8 clients)" in captured.out
+    assert "15 = 5+5+5" in captured.out
+    assert tenant.private_key not in captured.out + captured.err
+    # a second run reads only what changed: nothing
+    assert score.main(["--db", str(db), "--sync", "--now", "2025-01-01T00:00:00Z"]) == 0
+    assert "companies +0 ~0 -0" in capsys.readouterr().err
+
+
+def test_the_command_reports_an_api_failure(
+    tenant: ManageSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "--db", str(tmp_path / "db.sqlite"), "--sync", "--base-url", tenant.base_url,
+        "--company", tenant.company, "--public-key", tenant.public_key,
+        "--private-key", "wrong-key", "--client-id", tenant.client_id,
+    ]  # fmt: skip
+    assert score.main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("engagement: ") and captured.out == ""
+    assert "wrong-key" not in captured.err
+
+
+def test_a_later_sync_brings_new_and_deleted_records(tmp_path: Path) -> None:
+    db = tmp_path / "engagement.sqlite"
+    hour_later = datetime(2025, 1, 1, 1, tzinfo=UTC)
+    with ManageSimulator(seed="engagement") as sim, client_for(sim) as cw:
+        score.sync_database(cw, db)
+        ticket = cw.create_ticket("Printer offline", company_id=306, board_id=1, priority_id=4)
+        cw.update_ticket_status(ticket.id, status="Resolved")
+        meadowbrook = [t.id for t in cw.get_tickets(conditions="company/id = 304")]
+        assert len(meadowbrook) == 2
+        cw.delete_ticket(meadowbrook[0])
+        score.sync_database(cw, db)
+        scores = {s.company.id: s for s in score_clients(load(db), hour_later, (30,))}
+        summit = scores[306].window(30)
+        assert (summit.tickets, summit.quick_resolutions, summit.total) == (1, 1, 0 + 1 + 2)
+        assert scores[304].window(30).tickets == 2  # a deletion needs a reconciliation
+        score.sync_database(cw, db, reconcile=True)
+    scores = {s.company.id: s for s in score_clients(load(db), hour_later, (30,))}
+    assert scores[304].window(30).tickets == 1
+    assert scores[304].window(30).help_desk == 0
+
+
+def test_the_demo_prints_the_score_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert engagement_demo.main([]) == 0
+    out = capsys.readouterr().out
+    assert "started the ConnectWise Manage simulator at http://127.0.0.1:" in out
+    assert "companies +11 ~0 -0 =0" in out
+    assert "Engagement scores as of 2025-01-01 00:00 UTC (8 clients)" in out
+    rows: dict[str, str] = {}
+    for line in out.splitlines():
+        if line[:3].strip().isdigit():
+            rows.setdefault(line.split()[0], line)  # the score table comes first
+    assert rows["303"].split()[-9:] == ["4", "=", "0+1+3", "7", "=", "1+2+4", "10", "=", "2+3+5"]
+    assert "done in" in out
+    assert "demo-private" not in out
+
+
+def test_the_demo_can_keep_its_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "kept.sqlite"
+    assert engagement_demo.main(["--db", str(db)]) == 0
+    capsys.readouterr()
+    assert score.main(["--db", str(db), "--now", engagement_demo.DEMO_NOW, "--days", "60"]) == 0
+    assert "15 = 5+5+5" in capsys.readouterr().out
