@@ -284,3 +284,14 @@ def test_the_demo_can_keep_its_database(tmp_path: Path, capsys: pytest.CaptureFi
     capsys.readouterr()
     assert score.main(["--db", str(db), "--now", engagement_demo.DEMO_NOW, "--days", "60"]) == 0
     assert "15 = 5+5+5" in capsys.readouterr().out
+
+
+def test_the_example_readme_shows_the_table_the_demo_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    readme = (Path(score.__file__).parent / "README.md").read_text()
+    shown = readme.split("## What it prints", 1)[1].split("```", 2)[1].strip("\n").splitlines()
+    assert engagement_demo.main([]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    start = printed.index(shown[0])
+    assert printed[start : start + len(shown)] == shown
