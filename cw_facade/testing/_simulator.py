@@ -51,7 +51,7 @@ class ManageSimulator:
     ``"empty"`` or ``"engagement"`` (companies with market types, tickets, time entries and
     agreements dated before 2025-01-01T00:00:00Z, whose engagement scores the
     ``examples/engagement`` README lists); ``tickets`` overrides the number of generated demo
-    tickets.
+    tickets (the demo seed only).
 
     ``description`` is the OpenAPI document to serve (a path; default: the bundled one); every
     operation in it is served generically. ``latency_ms`` delays every answer (in the

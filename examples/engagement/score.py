@@ -149,11 +149,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class SettingsError(ValueError):
+    """``--sync`` was asked without every connection setting (the message lists which)."""
+
+
 def _client(args: argparse.Namespace) -> ConnectWiseClient:
     given = {name: getattr(args, name) for name in ENV}
     missing = [f"--{n.replace('_', '-')} (${ENV[n]})" for n, v in given.items() if not v]
     if missing:
-        raise SystemExit(f"engagement: --sync needs the connection settings; missing {missing}")
+        raise SettingsError(f"--sync needs every connection setting; missing {missing}")
     return ConnectWiseClient(
         base_url=given["base_url"],
         client=given["company"],
@@ -164,8 +168,9 @@ def _client(args: argparse.Namespace) -> ConnectWiseClient:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point: 0 on success, 2 for bad options, a missing database or an
-    API failure (the reason goes to stderr)."""
+    """Command-line entry point: 0 on success; 2 for bad options, missing connection
+    settings, a missing or unusable database, or an API failure (the reason goes to
+    stderr)."""
     args = parse_args(argv)
     try:
         windows = check_windows(args.days)
@@ -183,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 report = sync_database(client, args.db, reconcile=args.reconcile)
             print(f"synced: {report.summary()}", file=sys.stderr)
         scores = score_clients(load(args.db), now, windows)
-    except (EngagementDatabaseError, ConnectWiseError) as exc:
+    except (SettingsError, EngagementDatabaseError, ConnectWiseError) as exc:
         print(f"engagement: {exc}", file=sys.stderr)
         return 2
     print(format_table(scores, windows, now))

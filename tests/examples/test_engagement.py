@@ -197,13 +197,15 @@ def test_the_command_says_when_the_database_is_missing(
 
 
 def test_sync_needs_every_connection_setting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for env in score.ENV.values():
         monkeypatch.delenv(env, raising=False)
-    with pytest.raises(SystemExit, match="missing") as raised:
-        score.main(["--db", str(tmp_path / "db.sqlite"), "--sync", "--company", "x"])
-    assert "--base-url" in str(raised.value) and "--company" not in str(raised.value)
+    monkeypatch.setenv("CW_CLIENT_ID", "from-the-environment")
+    assert score.main(["--db", str(tmp_path / "db.sqlite"), "--sync", "--company", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "missing" in err and "--base-url ($CW_BASE_URL)" in err and "--private-key" in err
+    assert "--company" not in err and "--client-id" not in err
     assert not (tmp_path / "db.sqlite").exists()
 
 
