@@ -362,6 +362,10 @@ def score_clients(
     for agreement in data.agreements:
         if agreement.company_id is not None:
             agreements.setdefault(agreement.company_id, []).append(agreement)
+    contacts: dict[int, list[Contact]] = {}
+    for contact in data.contacts:
+        if contact.company_id is not None:
+            contacts.setdefault(contact.company_id, []).append(contact)
     scores = []
     for company in sorted(data.companies, key=lambda c: (c.name.lower(), c.id)):
         if not is_client(company):
@@ -372,7 +376,7 @@ def score_clients(
             ClientScore(
                 company=company,
                 industry=industry_for(company.market),
-                primary_contact=primary_contact(company, data.contacts),
+                primary_contact=primary_contact(company, contacts.get(company.id, [])),
                 agreements=agreements_in_force(agreements.get(company.id, []), now),
                 windows=tuple(score_window(own_tickets, own_entries, now, d) for d in spans),
             )
