@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import closing
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cw_facade._errors import (
@@ -63,7 +65,7 @@ def run_sync(
     counter = RequestCounter(client)
     try:
         store.prepare(resources)
-        run_id = store.start_run([r.name for r in resources], options.reconcile)
+        run_id = store.start_run([r.name for r in resources], bool(options.reconcile))
         try:
             reports = _run(client, store, run_id, resources, options)
         except BaseException as exc:
@@ -83,25 +85,15 @@ def _run(
     resources: tuple[Resource, ...],
     options: SyncOptions,
 ) -> dict[str, ResourceReport]:
-    deleted: dict[str, Counts] = {}
-    if options.reconcile:
-        plan = _plan_deletions(client, store, resources, options)
-        for resource in resources:
-            gone = store.delete(run_id, resource, plan[resource.name])
-            deleted[resource.name] = Counts(deleted=gone)
+    now = datetime.now(UTC)
+    due = tuple(r for r in resources if options.reconcile_due(store.reconciled(r.name), now))
+    repaired = _reconcile(client, store, run_id, due, options) if due else {}
     reports: dict[str, ResourceReport] = {}
     for resource in resources:
         report = _scan(client, store, run_id, resource, options)
-        if options.reconcile:
-            counts = report.counts + deleted[resource.name]
-            report = ResourceReport(
-                report.resource,
-                counts,
-                report.full,
-                report.since,
-                report.watermark,
-                report.resumed,
-                reconciled=True,
+        if resource.name in repaired:
+            report = replace(
+                report, counts=report.counts + repaired[resource.name], reconciled=True
             )
         reports[resource.name] = report
         options.report(SyncProgress(resource.name, "done", report.counts.changed, 0))
@@ -280,59 +272,102 @@ def _last_id(resource: Resource, page: list[dict[str, Any]], cursor: int) -> int
 
 # -- reconciliation --------------------------------------------------------------------------
 
+#: id → (parent id, ``last_updated``) of a table's rows, or of the records on the server.
+Stamps = dict[int, tuple[int | None, str | None]]
+#: Ids fetched again per request when a reconciliation repairs records by id.
+REPAIR_CHUNK = 100
 
-def _plan_deletions(
+
+def _reconcile(
     client: ConnectWiseClient,
     store: SqliteStore,
+    run_id: int,
     resources: tuple[Resource, ...],
     options: SyncOptions,
-) -> dict[str, set[int]]:
-    """The local ids gone from the server, per resource; raise before deleting anything when
-    one table would lose more than ``max_delete_fraction``."""
-    plan: dict[str, set[int]] = {}
-    server: dict[str, set[int]] = {}
+) -> dict[str, Counts]:
+    """Compare ids (and ``lastUpdated``) with the server: delete the rows gone, fetch again
+    the records missing or different locally. Every table is checked against
+    ``max_delete_fraction`` before anything is deleted."""
+    known: dict[str, Stamps] = {}
+    plans: list[tuple[Resource, set[int], set[int]]] = []
     for resource in resources:
-        local = store.ids(resource)
-        live = _server_ids(client, resource, server, options)
-        gone = local - live
+        local = store.stamps(resource)
+        live = _server_stamps(client, resource, known, options)
+        gone = set(local) - set(live)
         if guard_trips(len(gone), len(local), options.max_delete_fraction):
             raise ConnectWiseMassDeletionError(
                 resource.name, len(gone), len(local), options.max_delete_fraction
             )
-        plan[resource.name] = gone
-    return plan
+        stale = {i for i, stamp in live.items() if local.get(i) != stamp}
+        plans.append((resource, gone, stale))
+    repaired: dict[str, Counts] = {}
+    for resource, gone, stale in plans:
+        counts = Counts(deleted=store.delete(run_id, resource, gone))
+        if resource.parent is None:
+            counts = counts + _refetch(client, store, run_id, resource, sorted(stale))
+        else:
+            parents = sorted({known[resource.name][i][0] or 0 for i in stale})
+            children = fetch_children(client, resource, parents)
+            counts = counts + store.save_children(run_id, resource, children, None)
+        store.mark_reconciled(resource.name)
+        repaired[resource.name] = counts
+    return repaired
 
 
-def _server_ids(
+def _refetch(
+    client: ConnectWiseClient,
+    store: SqliteStore,
+    run_id: int,
+    resource: Resource,
+    ids: list[int],
+) -> Counts:
+    """Fetch records ``ids`` again (``id in (...)``, a chunk per request) and upsert them."""
+    counts = Counts()
+    for start in range(0, len(ids), REPAIR_CHUNK):
+        chunk = ids[start : start + REPAIR_CHUNK]
+        conditions = f"id in ({', '.join(str(i) for i in chunk)})"
+        records = client.get_all(resource.endpoint, conditions=conditions)
+        counts = counts + store.save_page(run_id, resource, records, None)
+    return counts
+
+
+def _server_stamps(
     client: ConnectWiseClient,
     resource: Resource,
-    known: dict[str, set[int]],
+    known: dict[str, Stamps],
     options: SyncOptions,
-) -> set[int]:
-    """Every id of ``resource`` on the server (children: across every parent)."""
+) -> Stamps:
+    """id → (parent id, ``lastUpdated``) of every record of ``resource`` on the server."""
     if resource.name in known:
         return known[resource.name]
     if resource.parent is None:
-        ids = _ids_of(client, resource, resource.endpoint, options)
+        stamps = _stamps_of(client, resource, resource.endpoint, None, options)
     else:
         parent = BY_NAME[resource.parent]
-        ids = set()
-        for parent_id in sorted(_server_ids(client, parent, known, options)):
+        stamps = {}
+        for parent_id in sorted(_server_stamps(client, parent, known, options)):
+            endpoint = resource.child_endpoint(parent_id)
             try:
-                ids |= _ids_of(client, resource, resource.child_endpoint(parent_id), options)
+                stamps.update(_stamps_of(client, resource, endpoint, parent_id, options))
             except ConnectWiseNotFoundError:
                 continue
-    known[resource.name] = ids
-    return ids
+    known[resource.name] = stamps
+    return stamps
 
 
-def _ids_of(
-    client: ConnectWiseClient, resource: Resource, endpoint: str, options: SyncOptions
-) -> set[int]:
-    ids: set[int] = set()
-    records = client.iter_all(endpoint, fields="id", pagesize=options.pagesize)
+def _stamps_of(
+    client: ConnectWiseClient,
+    resource: Resource,
+    endpoint: str,
+    parent_id: int | None,
+    options: SyncOptions,
+) -> Stamps:
+    stamps: Stamps = {}
+    fields = f"id,{resource.condition_field}"
+    records = client.iter_all(endpoint, fields=fields, pagesize=options.pagesize)
     with closing(_chunks(records, options.pagesize)) as pages:
         for page in pages:
-            ids.update(_record_id(resource, record) for record in page)
-            options.report(SyncProgress(resource.name, "reconcile", len(ids), 0))
-    return ids
+            for record in page:
+                stamps[_record_id(resource, record)] = (parent_id, last_updated(record))
+            options.report(SyncProgress(resource.name, "reconcile", len(stamps), 0))
+    return stamps

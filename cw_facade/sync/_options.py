@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cw_facade._validation import InvalidArgumentError
@@ -27,11 +27,12 @@ Progress = Callable[[SyncProgress], object]
 
 @dataclass(frozen=True)
 class SyncOptions:
-    """``overlap`` before the watermark; ``reconcile`` deletions by id (guarded by
-    ``max_delete_fraction``); ``pagesize`` records per request and commit; ``progress``."""
+    """``overlap`` before the watermark; ``reconcile`` by id (``True``, ``False``, or a
+    ``timedelta``: when the last reconciliation is older), guarded by ``max_delete_fraction``;
+    ``pagesize`` records per request and commit; ``progress`` callback."""
 
     overlap: timedelta = DEFAULT_OVERLAP
-    reconcile: bool = False
+    reconcile: bool | timedelta = False
     max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION
     pagesize: int = DEFAULT_SYNC_PAGE_SIZE
     progress: Progress | None = None
@@ -40,6 +41,13 @@ class SyncOptions:
         """The lower bound an incremental read asks for: ``watermark`` minus the overlap."""
         moment = parse_instant(watermark)
         return None if moment is None else format_instant(moment - self.overlap)
+
+    def reconcile_due(self, last: str | None, now: datetime) -> bool:
+        """Whether a resource last reconciled at ``last`` (``None``: never) is due now."""
+        if isinstance(self.reconcile, bool):
+            return self.reconcile
+        moment = parse_instant(last)
+        return moment is None or now - moment >= self.reconcile
 
     def report(self, event: SyncProgress) -> None:
         """Give ``event`` to the progress callback, if any."""
@@ -63,8 +71,11 @@ def check_options(
         overlap = timedelta(seconds=overlap)
     if not isinstance(overlap, timedelta) or overlap < timedelta(0):
         raise InvalidArgumentError("overlap", "must be a timedelta (or seconds) of 0 or more")
-    if not isinstance(reconcile, bool):
-        raise InvalidArgumentError("reconcile", "must be True or False")
+    if isinstance(reconcile, timedelta):
+        if reconcile <= timedelta(0):
+            raise InvalidArgumentError("reconcile", "a timedelta must be positive")
+    elif not isinstance(reconcile, bool):
+        raise InvalidArgumentError("reconcile", "must be True, False or a timedelta")
     fraction = max_delete_fraction
     if isinstance(fraction, bool) or not isinstance(fraction, int | float):
         raise InvalidArgumentError("max_delete_fraction", "must be a number from 0 to 1")

@@ -248,6 +248,22 @@ class SqliteStore:
 
     # -- state ----------------------------------------------------------------------------
 
+    def reconciled(self, resource: str) -> str | None:
+        """When ``resource`` was last reconciled (``None``: never)."""
+        row = self.db.execute(
+            "SELECT reconciled FROM sync_state WHERE resource = ?", (resource,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def mark_reconciled(self, resource: str) -> None:
+        """Record that ``resource`` was reconciled now."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sync_state (resource, reconciled) VALUES (?, ?) "
+                "ON CONFLICT (resource) DO UPDATE SET reconciled = excluded.reconciled",
+                (resource, now_text()),
+            )
+
     def watermark(self, resource: str) -> str | None:
         """The watermark of the last complete scan of ``resource`` (``None``: never scanned)."""
         row = self.db.execute(
@@ -293,12 +309,14 @@ class SqliteStore:
         run_id: int,
         resource: Resource,
         records: Sequence[Mapping[str, Any]],
-        checkpoint: Checkpoint,
+        checkpoint: Checkpoint | None,
     ) -> Counts:
-        """Upsert ``records`` and save ``checkpoint`` in one transaction; return the counts."""
+        """Upsert ``records`` and save ``checkpoint`` (if any) in one transaction; return the
+        counts."""
         with self._write() as db:
             counts = _upsert(db, resource, records, None)
-            _save_checkpoint(db, run_id, resource.name, checkpoint)
+            if checkpoint is not None:
+                _save_checkpoint(db, run_id, resource.name, checkpoint)
             _add_counts(db, run_id, counts)
         return counts
 
@@ -307,16 +325,18 @@ class SqliteStore:
         run_id: int,
         resource: Resource,
         children: Mapping[int, Sequence[Mapping[str, Any]]],
-        checkpoint: Checkpoint,
+        checkpoint: Checkpoint | None,
     ) -> Counts:
-        """Replace the children of each parent in ``children`` and save ``checkpoint``, in one
-        transaction (each parent's complete set of children was listed); return the counts."""
+        """Replace the children of each parent in ``children`` and save ``checkpoint`` (if
+        any), in one transaction (each parent's complete set of children was listed); return
+        the counts."""
         counts = Counts()
         with self._write() as db:
             for parent_id, records in children.items():
                 counts = counts + _upsert(db, resource, records, parent_id)
                 counts = counts + _drop_other_children(db, resource, parent_id, records)
-            _save_checkpoint(db, run_id, resource.name, checkpoint)
+            if checkpoint is not None:
+                _save_checkpoint(db, run_id, resource.name, checkpoint)
             _add_counts(db, run_id, counts)
         return counts
 
@@ -326,16 +346,12 @@ class SqliteStore:
             counts = _upsert(db, resource, [record], parent_id)
         return counts.outcome()
 
-    def ids(self, resource: Resource) -> set[int]:
-        """Every id in ``resource``'s table."""
-        rows = self.db.execute(f"SELECT id FROM {_name(resource.name)}")
-        return {int(row[0]) for row in rows}
-
-    def parent_ids(self, resource: Resource) -> dict[int, int | None]:
-        """id → parent id of every row of a child resource's table."""
-        column = next(c.name for c in resource.columns if c.parent)
-        rows = self.db.execute(f"SELECT id, {_name(column)} FROM {_name(resource.name)}")
-        return {int(row[0]): row[1] for row in rows}
+    def stamps(self, resource: Resource) -> dict[int, tuple[int | None, str | None]]:
+        """id → (parent id, ``last_updated``) of every row (parent ``None``: top-level)."""
+        parent = next((c.name for c in resource.columns if c.parent), None)
+        pick = _name(parent) if parent else "NULL"
+        rows = self.db.execute(f"SELECT id, {pick}, last_updated FROM {_name(resource.name)}")
+        return {int(row[0]): (row[1], row[2]) for row in rows}
 
     def delete(self, run_id: int | None, resource: Resource, ids: Iterable[int]) -> int:
         """Delete the rows ``ids`` of ``resource``; return how many were there."""
