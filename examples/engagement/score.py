@@ -65,9 +65,13 @@ def _cell(score: ClientScore, days: int) -> str:
     return f"{window.total:>2} = {window.help_desk}+{window.first_touch}+{window.project}"
 
 
+def _hours(hours: float) -> str:
+    return f"{hours:.2f}".rstrip("0").rstrip(".")
+
+
 def _facts(score: ClientScore, days: int) -> str:
     window = score.window(days)
-    return f"{window.tickets}t {window.quick_resolutions}q {window.billable_hours:g}h"
+    return f"{window.tickets}t {window.quick_resolutions}q {_hours(window.billable_hours)}h"
 
 
 def format_table(scores: Sequence[ClientScore], windows: Sequence[int], now: datetime) -> str:
@@ -94,7 +98,7 @@ def format_table(scores: Sequence[ClientScore], windows: Sequence[int], now: dat
     facts = [[str(s.company.id), s.company.name, *(_facts(s, d) for d in windows)] for s in scores]
     moment = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Engagement scores as of {moment} ({len(scores)} clients)",
+        f"Engagement scores as of {moment} ({len(scores)} client{'' if len(scores) == 1 else 's'})",
         "points: total = help desk + first touch + project (each at most 5; total at most 15)",
         "",
         *_grid(header, rows, numeric={0, 4}),

@@ -11,7 +11,7 @@ import engagement_demo
 import pytest
 import score
 from engagement_db import load
-from engagement_rules import ClientScore, score_clients
+from engagement_rules import ClientScore, Company, WindowScore, score_clients
 
 from cw_facade import ConnectWiseClient
 from cw_facade.testing import ManageSimulator
@@ -297,3 +297,12 @@ def test_the_example_readme_shows_the_table_the_demo_prints(
     printed = capsys.readouterr().out.splitlines()
     start = printed.index(shown[0])
     assert printed[start : start + len(shown)] == shown
+
+
+def test_the_table_shows_large_and_fractional_hours_in_full() -> None:
+    company = Company(1, "Big Client")
+    window = WindowScore(30, 3, 1, 123456.75, 1, 1, 5)
+    table = score.format_table([ClientScore(company, "other", None, 0, (window,))], [30], NOW)
+    assert "3t 1q 123456.75h" in table
+    assert table.splitlines()[0] == "Engagement scores as of 2025-01-01 00:00 UTC (1 client)"
+    assert "Big Client  other     -" in table
