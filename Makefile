@@ -4,11 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv test lint typecheck import-check regen-check unasync-check unit demo bench regenerate unasync import-spec record dist clean
+.PHONY: help venv test lint typecheck import-check regen-check unasync-check unit demo engagement bench regenerate unasync import-spec record dist clean
 
 help:
 	@echo "make test        create .venv, install, lint, type-check, drift-check, run the tests"
 	@echo "make demo        run the complete workflow against the bundled simulator"
+	@echo "make engagement  sync the simulator's engagement tenant to SQLite, print client scores"
 	@echo "make bench       run the benchmarks (prints one table)"
 	@echo "make import-spec re-import openapi/ from openapi/upstream (or SPEC=path, e.g. a new All.json)"
 	@echo "make regenerate  rebuild generated/cw_manage_client from openapi/"
@@ -31,6 +32,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy --strict cw_facade scripts
+	$(VENV)/bin/mypy --strict examples/engagement
 
 import-check: $(STAMP)
 	$(PY) scripts/import_spec.py --check
@@ -48,6 +50,9 @@ test: lint typecheck import-check regen-check unasync-check unit
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
+
+engagement: $(STAMP)
+	$(PY) examples/engagement/engagement_demo.py
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py

@@ -1,4 +1,5 @@
-"""Seed the store: ``empty`` (nothing at all) or ``demo`` (a small MSP).
+"""Seed the store: ``empty`` (nothing at all), ``demo`` (a small MSP) or ``engagement`` (a
+small MSP with known client-engagement scores, :mod:`cw_facade.testing._seed_engagement`).
 
 Everything is deterministic: explicit ids for reference data, a fixed random source for the
 generated tickets, and timestamps derived from each record's position. ``tickets=N`` generates
@@ -15,7 +16,7 @@ from cw_facade.testing._records import Writer
 from cw_facade.testing._resources import MEMBER_IDENTIFIER, REFERENCE_TARGETS
 from cw_facade.testing._store import CLOCK_START, Record, format_instant
 
-SEEDS = ("demo", "empty")
+SEEDS = ("demo", "empty", "engagement")
 DEMO_TICKETS = 300
 SEED_RANDOM = 2025
 SEED_EPOCH = CLOCK_START - timedelta(days=180)
@@ -80,10 +81,15 @@ class Seeder:
 
 
 def seed(writer: Writer, name: str, tickets: int | None = None) -> None:
-    """Fill ``writer``'s store with the named seed (``demo`` or ``empty``)."""
+    """Fill ``writer``'s store with the named seed (one of :data:`SEEDS`)."""
     if name not in SEEDS:
         raise ValueError(f"unknown seed {name!r}; expected one of {SEEDS}")
     if name == "empty":
+        return
+    if name == "engagement":
+        from cw_facade.testing._seed_engagement import seed_engagement  # imports this module
+
+        seed_engagement(Seeder(writer))
         return
     from cw_facade.testing._seed_extras import (  # deferred: these modules import this one
         seed_business,

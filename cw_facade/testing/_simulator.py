@@ -47,8 +47,11 @@ class ManageSimulator:
     Use it as a context manager (``with ManageSimulator() as sim: ...``) or call
     :meth:`start` and :meth:`stop`. Defaults are the documented demo credentials
     (company ``cwfacade``, public key ``demo-public``, private key ``demo-private``,
-    client id ``00000000-0000-4000-8000-000000000000``). ``seed`` is ``"demo"`` (a small MSP)
-    or ``"empty"``; ``tickets`` overrides the number of generated demo tickets.
+    client id ``00000000-0000-4000-8000-000000000000``). ``seed`` is ``"demo"`` (a small MSP),
+    ``"empty"`` or ``"engagement"`` (companies with market types, tickets, time entries and
+    agreements dated before 2025-01-01T00:00:00Z, whose engagement scores the
+    ``examples/engagement`` README lists); ``tickets`` overrides the number of generated demo
+    tickets (the demo seed only).
 
     ``description`` is the OpenAPI document to serve (a path; default: the bundled one); every
     operation in it is served generically. ``latency_ms`` delays every answer (in the
