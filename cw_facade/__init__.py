@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cw_facade._bundles import BundleRequest, BundleResult
 from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import (
     ConnectWiseAPIError,
@@ -28,6 +29,7 @@ from cw_facade._errors import (
     ConnectWiseError,
     ConnectWiseJSONDepthError,
     ConnectWiseLimitError,
+    ConnectWiseMissingRecordsError,
     ConnectWiseNotFoundError,
     ConnectWisePageLoopError,
     ConnectWisePermissionError,
@@ -38,6 +40,7 @@ from cw_facade._errors import (
     ConnectWiseTimeoutError,
     ErrorDetail,
 )
+from cw_facade._many import ManyResult
 from cw_facade._paging import ConnectWisePagingWarning
 from cw_facade._secrets import SecretString
 from cw_facade._sync._client import ConnectWiseClient
@@ -134,6 +137,8 @@ __all__ = [
     "BoardStatus",
     "BoardSubtype",
     "BoardType",
+    "BundleRequest",
+    "BundleResult",
     "C",
     "Callback",
     "CallbackEvent",
@@ -158,6 +163,7 @@ __all__ = [
     "ConnectWiseError",
     "ConnectWiseJSONDepthError",
     "ConnectWiseLimitError",
+    "ConnectWiseMissingRecordsError",
     "ConnectWiseNotFoundError",
     "ConnectWisePageLoopError",
     "ConnectWisePagingWarning",
@@ -173,6 +179,7 @@ __all__ = [
     "InvalidCallbackError",
     "InvalidSignatureError",
     "Invoice",
+    "ManyResult",
     "Member",
     "MemoryReplayStore",
     "MissingArgumentError",
