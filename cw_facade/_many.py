@@ -52,8 +52,8 @@ def url_chunks(
     """``ids`` cut, in order, into lists whose request URL is at most ``budget`` characters.
 
     ``url_length(chunk)`` is the length of the real URL of the request for ``chunk``; it is
-    measured for every chunk, and each chunk is grown from an estimate and then shrunk until
-    it fits. ``most`` caps the ids per chunk. Raises ``ValueError`` when even one id does not
+    measured for every chunk: each takes as many ids as fit (found by doubling, then
+    bisecting). ``most`` caps the ids per chunk. Raises ``ValueError`` when even one id does not
     fit the budget (the other parameters alone are too long).
     """
     chunks: list[list[int]] = []
@@ -64,8 +64,6 @@ def url_chunks(
                 f"a request for one id is longer than the URL budget of {budget} characters"
             )
         size = _estimate(ids, start, url_length, budget, most)
-        while size > 1 and url_length(ids[start : start + size]) > budget:
-            size -= max(1, size // 16)
         chunks.append(list(ids[start : start + size]))
         start += size
     return chunks
@@ -78,15 +76,23 @@ def _estimate(
     budget: int,
     most: int | None,
 ) -> int:
-    """How many ids from ``start`` probably fit: grow while the measured URL fits."""
+    """The most ids from ``start`` whose URL fits: doubling, then bisecting (URLs only grow)."""
     limit = len(ids) - start if most is None else min(most, len(ids) - start)
-    size, step = 1, 1
-    while size < limit:
-        grown = min(limit, size + step)
+    fits, step = 1, 1
+    too_long = limit + 1
+    while fits < limit:
+        grown = min(limit, fits + step)
         if url_length(ids[start : start + grown]) > budget:
+            too_long = grown
             break
-        size, step = grown, step * 2
-    return size
+        fits, step = grown, step * 2
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if url_length(ids[start : start + middle]) > budget:
+            too_long = middle
+        else:
+            fits = middle
+    return fits
 
 
 class ManyResult(Sequence[T], Generic[T]):

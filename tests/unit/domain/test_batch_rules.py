@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import httpx
@@ -57,7 +58,8 @@ def _length(base: int) -> object:
 
 
 @given(
-    ids=st.lists(st.integers(1, 2**31 - 1), unique=True, max_size=600),
+    ids=st.lists(st.integers(1, 2**31 - 1), unique=True, min_size=0, max_size=3)
+    | st.lists(st.integers(1, 10**6), unique=True, min_size=200, max_size=800),
     base=st.integers(50, 1500),
     budget=st.integers(1600, 4000),
 )
@@ -69,8 +71,15 @@ def test_url_chunks_cover_every_id_in_order_within_budget(
     assert [i for chunk in chunks for i in chunk] == ids
     assert all(chunk and length(chunk) <= budget for chunk in chunks)  # type: ignore[operator]
     # Greedy: no chunk could have taken the next id as well.
-    for chunk, following in zip(chunks, chunks[1:], strict=False):
+    for chunk, following in itertools.pairwise(chunks):
         assert length([*chunk, following[0]]) > budget  # type: ignore[operator]
+
+
+def test_url_chunks_take_as_many_ids_as_fit() -> None:
+    length = _length(100)
+    chunks = url_chunks(list(range(1000, 1600)), length, 2000)  # type: ignore[arg-type]
+    assert [len(chunk) for chunk in chunks] == [238, 238, 124]
+    assert [length(chunk) for chunk in chunks] == [2000, 2000, 1088]  # type: ignore[operator]
 
 
 @given(ids=st.lists(st.integers(1, 99), unique=True, min_size=1, max_size=300))
