@@ -15,6 +15,7 @@ from cw_facade import (
     BundleRequest,
     ConnectWiseBadRequestError,
     ConnectWiseConfigurationError,
+    ConnectWiseConnectionError,
     ConnectWiseMissingRecordsError,
     ConnectWiseNotFoundError,
     ConnectWiseServerError,
@@ -168,6 +169,29 @@ async def test_a_bundle_with_a_write_is_never_sent_twice(
     with pytest.raises(ConnectWiseServerError):
         await twin.call("bundle", [BundleRequest.get("ticket", 3), write])
     assert posts(fresh) == 1
+
+
+@pytest.mark.parametrize("fault", ["reset", "500-timeout"])
+async def test_lost_answers_repeat_reads_but_not_writes(
+    twin: Twin, fresh: ManageSimulator, fault: str
+) -> None:
+    twin.client._http._sleep = _no_sleep(twin.kind)
+    fresh.add_fault(fault, method="POST", path="system/bundles", count=1)
+    (read,) = await twin.call("bundle", [BundleRequest.get("ticket", 4)])
+    assert read.entities[0]["id"] == 4
+    assert posts(fresh) == 2
+    fresh.request_log.clear()
+    fresh.add_fault(fault, method="POST", path="system/bundles", count=1)
+    write = BundleRequest.patch("ticket", 4, [{"op": "replace", "path": "summary", "value": "x"}])
+    with pytest.raises((ConnectWiseConnectionError, ConnectWiseServerError)):
+        await twin.call("bundle", [write])
+    assert posts(fresh) == 1
+
+
+async def test_an_empty_bundle_sends_nothing(twin: Twin, fresh: ManageSimulator) -> None:
+    assert await twin.call("bundle", []) == []
+    assert await twin.call("bundle", ()) == []
+    assert fresh.request_log == []
 
 
 def _no_sleep(kind: str) -> Any:
