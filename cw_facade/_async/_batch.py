@@ -130,7 +130,7 @@ class AsyncBatchMixin(AsyncClientBase):
         return bundle_results(chunk, response, decode(response))
 
     async def _each(self, jobs: list[Callable[[], Any]]) -> list[Any]:
-        """Run ``jobs`` (each returns an awaitable): at once up to ``concurrency``, in order."""
+        """The results of ``jobs``, in order (async client: up to ``concurrency`` at once)."""
         # unasync: begin-remove
         if self.concurrency > 1 and len(jobs) > 1:
             from cw_facade._concurrent import bounded
@@ -335,7 +335,9 @@ class AsyncBatchMixin(AsyncClientBase):
         wanted = check_ids("ticket_ids", ticket_ids)
 
         def conditions(chunk: Sequence[int]) -> str:
-            return f'chargeToType="ServiceTicket" AND {in_condition("chargeToId", chunk)}'
+            from cw_facade.conditions import C
+
+            return str((C.chargeToType == "ServiceTicket") & C.chargeToId.in_(chunk))
 
         records = await self._children_of(ops.get_time_entries, conditions, wanted)
         return grouped(wanted, records, ("chargeToId",), TimeEntry)

@@ -132,7 +132,7 @@ class BatchMixin(ClientBase):
         return bundle_results(chunk, response, decode(response))
 
     def _each(self, jobs: list[Callable[[], Any]]) -> list[Any]:
-        """Run ``jobs`` (each returns an awaitable): at once up to ``concurrency``, in order."""
+        """The results of ``jobs``, in order (async client: up to ``concurrency`` at once)."""
         return [job() for job in jobs]
 
     # -- get many --------------------------------------------------------------------------
@@ -327,7 +327,9 @@ class BatchMixin(ClientBase):
         wanted = check_ids("ticket_ids", ticket_ids)
 
         def conditions(chunk: Sequence[int]) -> str:
-            return f'chargeToType="ServiceTicket" AND {in_condition("chargeToId", chunk)}'
+            from cw_facade.conditions import C
+
+            return str((C.chargeToType == "ServiceTicket") & C.chargeToId.in_(chunk))
 
         records = self._children_of(ops.get_time_entries, conditions, wanted)
         return grouped(wanted, records, ("chargeToId",), TimeEntry)
