@@ -245,6 +245,28 @@ async def test_tickets_by_ids_in_asked_order(twin: Twin, fresh: ManageSimulator)
     assert posts(fresh) == 1
 
 
+async def test_ids_a_bundle_left_out_are_confirmed_before_reported_missing(
+    twin: Twin, fresh: ManageSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server that ignores a bundled list's pageSize answers 25 records, not 500.
+    from cw_facade.testing import _bundles as served
+
+    params = served._params
+
+    def default_page(api: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+        query, headers = params(api)
+        query["pagesize"] = "25"
+        return query, headers
+
+    monkeypatch.setattr(served, "_params", default_page)
+    asked = [*range(1, 61), 99_999]
+    tickets = await twin.call("get_tickets_by_ids", asked)
+    assert [t.id for t in tickets] == asked[:-1]
+    assert tickets.missing == (99_999,)
+    assert posts(fresh) == 1
+    assert len(gets(fresh, "/service/tickets")) == 1  # 36 ids confirmed in one GET
+
+
 async def test_no_ids_no_request(twin: Twin, fresh: ManageSimulator) -> None:
     assert list(await twin.call("get_tickets_by_ids", [])) == []
     assert await twin.call("get_contacts_by_company_ids", []) == {}
