@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cw_facade._bundles import BundleRequest, BundleResult
 from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import (
     ConnectWiseAPIError,
@@ -29,6 +30,7 @@ from cw_facade._errors import (
     ConnectWiseJSONDepthError,
     ConnectWiseLimitError,
     ConnectWiseMassDeletionError,
+    ConnectWiseMissingRecordsError,
     ConnectWiseNotFoundError,
     ConnectWisePageLoopError,
     ConnectWisePermissionError,
@@ -42,6 +44,7 @@ from cw_facade._errors import (
     ErrorDetail,
 )
 from cw_facade._governor import RateGovernor, RateLimiter
+from cw_facade._many import ManyResult
 from cw_facade._paging import ConnectWisePagingWarning
 from cw_facade._secrets import SecretString
 from cw_facade._sync._client import ConnectWiseClient
@@ -138,6 +141,8 @@ __all__ = [
     "BoardStatus",
     "BoardSubtype",
     "BoardType",
+    "BundleRequest",
+    "BundleResult",
     "C",
     "Callback",
     "CallbackEvent",
@@ -163,6 +168,7 @@ __all__ = [
     "ConnectWiseJSONDepthError",
     "ConnectWiseLimitError",
     "ConnectWiseMassDeletionError",
+    "ConnectWiseMissingRecordsError",
     "ConnectWiseNotFoundError",
     "ConnectWisePageLoopError",
     "ConnectWisePagingWarning",
@@ -180,6 +186,7 @@ __all__ = [
     "InvalidCallbackError",
     "InvalidSignatureError",
     "Invoice",
+    "ManyResult",
     "Member",
     "MemoryReplayStore",
     "MissingArgumentError",
