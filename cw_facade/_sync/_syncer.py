@@ -230,11 +230,16 @@ def fetch_children(
 ) -> dict[int, list[dict[str, Any]]]:
     """Every child record (as received) of each parent id; a parent that vanished has none.
 
-    The one place children are fetched: one listing per parent (ticket notes through
-    :func:`ticket_notes`, which a bundled ``get_ticket_notes_by_ticket_ids`` can replace).
-    The async client fetches up to ``concurrency`` parents at once.
+    The one place children are fetched. Ticket notes come in bundles
+    (``get_ticket_notes_by_ticket_ids``: one request per 25 tickets); other children one
+    listing per parent, up to ``concurrency`` parents at once on the async client.
     """
     ids = list(parent_ids)
+    if not ids:
+        return {}
+    if resource.name == "ticket_notes":
+        found = client.get_ticket_notes_by_ticket_ids(ids)
+        return {ticket: [note.raw for note in notes] for ticket, notes in found.items()}
     return {parent_id: _children_of(client, resource, parent_id) for parent_id in ids}
 
 
@@ -242,21 +247,9 @@ def _children_of(
     client: ConnectWiseClient, resource: Resource, parent_id: int
 ) -> list[dict[str, Any]]:
     try:
-        if resource.name == "ticket_notes":
-            return ticket_notes(client, parent_id)
         return client.get_all(resource.child_endpoint(parent_id))
     except ConnectWiseNotFoundError:
         return []
-
-
-def ticket_notes(client: ConnectWiseClient, ticket_id: int) -> list[dict[str, Any]]:
-    """The notes of one ticket as received (one request per ticket for now).
-
-    With the bundled batch method this becomes one call for a whole chunk of tickets:
-    ``{t: [n.raw for n in notes] for t, notes in (await
-    client.get_ticket_notes_by_ticket_ids(ids)).items()}`` in :func:`fetch_children`.
-    """
-    return [note.raw for note in client.get_ticket_notes(ticket_id)]
 
 
 def _chunks(records: Iterator[dict[str, Any]], size: int) -> Generator[list[dict[str, Any]], None]:

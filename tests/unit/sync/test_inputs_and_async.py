@@ -115,13 +115,13 @@ def test_any_sync_store_can_be_the_target(cw: ConnectWiseClient, db: Path) -> No
 
 
 @pytest.mark.anyio
-async def test_the_async_client_fetches_children_concurrently(
+async def test_the_async_client_fetches_the_note_bundles_concurrently(
     sim: ManageSimulator, tmp_path: Path
 ) -> None:
     from cw_facade import ConnectWiseServerError
 
     database = tmp_path / "a.db"
-    sim.add_fault("html", path=r"/service/tickets/30/notes$", count=1)
+    sim.add_fault("html", path=r"/system/bundles$", count=1)  # one of 4 bundles in flight
     async with AsyncConnectWiseClient(**client_options(sim), concurrency=4, max_retries=0) as acw:
         with pytest.raises(ConnectWiseServerError):  # the failure itself, not a cancellation
             await async_sync(acw, ["ticket_notes"], to=f"sqlite:{database}")

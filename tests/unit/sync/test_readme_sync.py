@@ -14,7 +14,7 @@ def test_the_sync_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(block, "README.md", "exec"), {})
     requests, counts, row = capsys.readouterr().out.splitlines()
     full, later = (int(n) for n in requests.split())
-    assert full == 320 and later < 25
+    assert later < full <= 40  # the notes of 300 tickets in 12 bundles, not 300 requests
     assert re.fullmatch(r"Counts\(added=0, updated=1, deleted=0, unchanged=\d+\)", counts)
     assert row.startswith("(1, 'Resolved', '")
 
