@@ -95,7 +95,33 @@ def connection_options() -> argparse.ArgumentParser:
         )
     group.add_argument("--timeout", type=float, default=argparse.SUPPRESS, help="seconds")
     group.add_argument("--max-retries", type=int, default=argparse.SUPPRESS)
+    group.add_argument(
+        "--rate-limit",
+        type=rate_limit_value,
+        metavar="PER_MINUTE",
+        default=argparse.SUPPRESS,
+        help="requests a minute (default 950), or 'none' for no pacing",
+    )
     return parent
+
+
+#: ``--rate-limit none``: the client sends unpaced (a 429 still holds it back).
+NO_RATE_LIMIT = "none"
+
+
+def rate_limit_value(text: str) -> float | str:
+    """``--rate-limit``: a positive number of requests a minute, or ``none``."""
+    if text.strip().lower() == NO_RATE_LIMIT:
+        return NO_RATE_LIMIT
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of requests a minute or 'none', got {text!r}"
+        )
+    return value
 
 
 def output_options(formats: Sequence[str] = FORMATS) -> argparse.ArgumentParser:
@@ -143,6 +169,7 @@ class Context:
                 transport=self.transport,
                 timeout=self.option("timeout"),
                 max_retries=self.option("max_retries"),
+                rate_limit=self.option("rate_limit"),
             )
         return self._client
 

@@ -108,10 +108,13 @@ class Settings:
         transport: httpx.BaseTransport | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        rate_limit: float | str | None = None,
     ) -> ConnectWiseClient:
         """A :class:`~cw_facade.ConnectWiseClient` for these settings.
 
-        ``transport`` is handed to the client (tests use ``httpx.MockTransport``).
+        ``transport`` is handed to the client (tests use ``httpx.MockTransport``);
+        ``timeout``, ``max_retries`` and ``rate_limit`` (requests a minute, or ``"none"``
+        for no pacing) override the client's defaults when given.
         Raises :class:`ConfigError` naming the missing settings, and
         :class:`~cw_facade.ConnectWiseConfigurationError` for a malformed URL or codebase.
         """
@@ -126,6 +129,8 @@ class Settings:
             options["timeout"] = timeout
         if max_retries is not None:
             options["max_retries"] = max_retries
+        if rate_limit is not None:
+            options["rate_limit"] = None if rate_limit == "none" else rate_limit
         assert self.base_url and self.company and self.public_key and self.client_id
         assert self.private_key is not None
         return ConnectWiseClient(
