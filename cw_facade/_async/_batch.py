@@ -305,26 +305,33 @@ class AsyncBatchMixin(AsyncClientBase):
     # -- children of many parents ----------------------------------------------------------
 
     async def get_ticket_notes_by_ticket_ids(
-        self, ticket_ids: Sequence[int]
+        self, ticket_ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> dict[int, list[Note]]:
         """The notes of many tickets: ``{ticket_id: [Note, ...]}``, every asked id a key.
 
         Notes live under each ticket, so they are asked in bundles (one list per ticket, up to
         25 per bundle; a ticket with more than 1,000 notes gets follow-up pages). A ticket
         without notes, or one that does not exist, maps to ``[]``. Ids are checked and kept
-        once each, in asked order.
+        once each, in asked order. ``fields`` projects the notes (``id`` is always added: the
+        follow-up pages start after it).
 
-        Raises :class:`~cw_facade.InvalidArgumentError` for a bad id (before sending),
+        Raises :class:`~cw_facade.InvalidArgumentError` for a bad id or ``fields`` (before
+        sending),
         :class:`~cw_facade.ConnectWisePageLoopError` when follow-up pages do not advance, and
         the API's errors (a bundled list failing other than with 404 raises its own error).
         """
         wanted = check_ids("ticket_ids", ticket_ids)
+        projection = with_id(_raw.fields_text(fields))
         notes: dict[int, list[dict[str, Any]]] = {ticket: [] for ticket in wanted}
         pending: dict[int, int | None] = dict.fromkeys(wanted)
         while pending:
             requests = [
                 BundleRequest.list(
-                    "ticketNote", parent_id=ticket, page_size=MAX_PAGE_SIZE, page_id=after
+                    "ticketNote",
+                    parent_id=ticket,
+                    page_size=MAX_PAGE_SIZE,
+                    page_id=after,
+                    fields=projection,
                 )
                 for ticket, after in pending.items()
             ]

@@ -377,13 +377,12 @@ async def _refetch(
     resource: Resource,
     ids: list[int],
 ) -> Counts:
-    """Fetch records ``ids`` again (``id in (...)``, a chunk per request) and upsert them."""
+    """Fetch records ``ids`` again (``get_many``: ``id in (...)`` lists in bundles) and upsert
+    them; an id gone meanwhile is left to the deletion of the next reconciliation."""
     counts = Counts()
     for start in range(0, len(ids), REPAIR_CHUNK):
-        chunk = ids[start : start + REPAIR_CHUNK]
-        conditions = f"id in ({', '.join(str(i) for i in chunk)})"
-        records = await client.get_all(resource.endpoint, conditions=conditions)
-        counts = counts + store.save_page(run_id, resource, records, None)
+        found = await client.get_many(resource.endpoint, ids[start : start + REPAIR_CHUNK])
+        counts = counts + store.save_page(run_id, resource, list(found), None)
     return counts
 
 
@@ -398,6 +397,9 @@ async def _server_stamps(
         return known[resource.name]
     if resource.parent is None:
         stamps = await _stamps_of(client, resource, resource.endpoint, None, options)
+    elif resource.name == "ticket_notes":
+        parents = sorted(await _server_stamps(client, BY_NAME["tickets"], known, options))
+        stamps = await _note_stamps(client, resource, parents, options)
     else:
         parent = BY_NAME[resource.parent]
         stamps = {}
@@ -408,6 +410,22 @@ async def _server_stamps(
             except ConnectWiseNotFoundError:
                 continue
     known[resource.name] = stamps
+    return stamps
+
+
+async def _note_stamps(
+    client: AsyncConnectWiseClient, resource: Resource, tickets: list[int], options: SyncOptions
+) -> Stamps:
+    """id → (ticket id, ``lastUpdated``) of the notes of ``tickets``, in bundles."""
+    stamps: Stamps = {}
+    fields = f"id,{resource.condition_field}"
+    for start in range(0, len(tickets), CHILD_CHUNK):
+        chunk = tickets[start : start + CHILD_CHUNK]
+        found = await client.get_ticket_notes_by_ticket_ids(chunk, fields=fields)
+        for ticket, notes in found.items():
+            for note in notes:
+                stamps[_record_id(resource, note.raw)] = (ticket, last_updated(note.raw))
+        options.report(SyncProgress(resource.name, "reconcile", len(stamps), 0))
     return stamps
 
 

@@ -95,9 +95,10 @@ def sync(
     ``None``: all); parents run before their children whatever the order given.
     ``to``: ``"sqlite:PATH"`` (the database file, created when missing), a path, or a
     :class:`SyncStore` (such as a :class:`SqliteStore`). ``reconcile``: ``True`` also
-    compares ids with the server (one id listing per resource; per parent for notes and
-    statuses), deleting the rows gone and fetching again the ones missing or stale; a
-    ``timedelta`` does so when the last reconciliation is older than that.
+    compares ids with the server (one id listing per resource; bundles of 25 tickets for
+    notes, one listing per board for statuses), deleting the rows gone and fetching again
+    the ones missing or stale; a ``timedelta`` does so when the last reconciliation is
+    older than that.
     ``overlap``: how far before the watermark incremental reads start (a ``timedelta`` or
     seconds). ``max_delete_fraction``: the largest share of a table a reconciliation may
     delete (more than one row over it fails the run before anything is deleted).

@@ -362,6 +362,31 @@ async def test_notes_beyond_a_page_are_followed(
     assert posts(fresh) == 3  # pages of 2, 2 and 1 notes (ticket 10 fits on page 1)
 
 
+async def test_notes_of_many_tickets_projected_by_fields(
+    twin: Twin, fresh: ManageSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = sync_batch if twin.kind == "sync" else async_batch
+    monkeypatch.setattr(module, "MAX_PAGE_SIZE", 1)  # follow-up pages need the id
+    ticket = 13 if twin.kind == "sync" else 15  # the simulator is shared by both kinds
+    await twin.call("add_ticket_note", ticket, "second", internal=True)
+    fresh.request_log.clear()
+    notes = await twin.call("get_ticket_notes_by_ticket_ids", [ticket], fields="_info/lastUpdated")
+    stored = list(fresh.store.collection("/service/tickets/{parentId}/notes").iterate(ticket))
+    assert [n.raw for n in notes[ticket]] == [
+        {"id": n["id"], "_info": {"lastUpdated": n["_info"]["lastUpdated"]}} for n in stored
+    ]
+    assert posts(fresh) == 3  # one note a page, and the empty page that ends it
+
+
+@pytest.mark.parametrize("fields", ["id,,", "id; DROP", 5])
+async def test_notes_fields_are_checked_before_sending(
+    twin: Twin, fresh: ManageSimulator, fields: object
+) -> None:
+    with pytest.raises(ConnectWiseConfigurationError):
+        await twin.call("get_ticket_notes_by_ticket_ids", [1], fields=fields)
+    assert len(fresh.request_log) == 0
+
+
 async def test_contacts_of_many_companies(twin: Twin, fresh: ManageSimulator) -> None:
     companies = [r["id"] for r in fresh.store.collection("/company/companies").iterate()]
     asked = [*companies, *range(10_000_000, 10_000_600)]
