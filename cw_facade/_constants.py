@@ -36,9 +36,11 @@ BACKOFF_JITTER = 0.25
 #: there means no pacing): 5 % under ConnectWise's documented ~1,000, so a client alone on its
 #: tenant is never refused, with room for clock drift and the odd request of another tool.
 DEFAULT_RATE_LIMIT = 950.0
-#: Requests that may start at once after a quiet spell: small, so a fresh client (or one
-#: back from idling) does not fire a volley that trips a tenant others are using.
-DEFAULT_RATE_BURST = 5
+#: Requests that may start at once after a quiet spell. ConnectWise counts requests a minute,
+#: so with the pace above no 60 seconds ever see more than 950 + 40 = 990 requests of one
+#: client, while short jobs (a CLI command, an incremental sync, a 20-page scan) are not
+#: slowed at all.
+DEFAULT_RATE_BURST = 40
 #: What a 429 multiplies the pace by (multiplicative decrease).
 RATE_DECREASE = 0.5
 #: What each success adds back to a lowered pace, as a fraction of the configured pace

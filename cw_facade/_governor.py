@@ -71,7 +71,8 @@ class RateGovernor:
 
     ``per_minute`` is the pace in requests per minute (default 950, just under ConnectWise's
     documented ~1,000); ``burst`` is how many requests may start at once after a quiet spell
-    (default 5: a fresh client does not fire a burst that trips a busy tenant). Pass one
+    (default 40: ConnectWise counts requests a minute, and no 60 seconds then see more than
+    ``per_minute + burst`` = 990; lower it for a tenant that allows smaller bursts). Pass one
     governor to several clients (``rate_limit=governor``) and together they keep that pace.
     Thread-safe; it never sleeps itself (the client does). Raises
     :class:`~cw_facade.ConnectWiseConfigurationError` for a ``per_minute`` that is not a

@@ -50,7 +50,7 @@ def test_the_every_operation_example_runs(capsys: pytest.CaptureFixture[str]) ->
 def test_the_rate_limits_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     (block,) = blocks_containing("shared = RateGovernor(950, burst=5)")
     exec(compile(block, "README.md", "exec"), {})
-    assert capsys.readouterr().out == "RateGovernor(950/min, burst=5)\n"
+    assert capsys.readouterr().out == "RateGovernor(950/min, burst=40)\n"
 
 
 def test_the_many_records_example_runs(capsys: pytest.CaptureFixture[str]) -> None:

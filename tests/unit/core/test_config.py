@@ -182,7 +182,7 @@ def test_password_is_a_secret_string() -> None:
         assert PASSWORD not in repr(cw) and USERNAME not in repr(cw)
         assert repr(cw) == (
             "ConnectWiseClient(api_root='https://cw.example.com/v4_6_release/apis/3.0/', "
-            "rate_limit=RateGovernor(950/min, burst=5))"
+            "rate_limit=RateGovernor(950/min, burst=40))"
         )
 
 

@@ -30,9 +30,9 @@ def waits(governor: RateGovernor, count: int, now: float = 0.0) -> list[float]:
 def test_defaults_are_just_under_connectwise_limit_with_a_small_burst() -> None:
     governor = RateGovernor()
     assert governor.per_minute == DEFAULT_RATE_LIMIT == 950
-    assert governor.burst == DEFAULT_RATE_BURST == 5
+    assert governor.burst == DEFAULT_RATE_BURST == 40
     assert governor.pace == governor.per_minute
-    assert repr(governor) == "RateGovernor(950/min, burst=5)"
+    assert repr(governor) == "RateGovernor(950/min, burst=40)"
 
 
 def test_paces_requests_one_interval_apart() -> None:
@@ -94,7 +94,7 @@ def test_successes_recover_the_pace_gradually_and_not_beyond() -> None:
     for _ in range(5):
         governor.on_success(1.0)
     assert governor.pace == 1000
-    assert repr(governor) == "RateGovernor(1000/min, burst=5)"
+    assert repr(governor) == "RateGovernor(1000/min, burst=40)"
 
 
 def test_repeated_429s_stop_at_the_floor() -> None:

@@ -50,22 +50,23 @@ class Recorder:
         self.calls.append(("ok", now))
 
 
-async def test_default_paces_at_950_a_minute_after_a_small_burst(make: Any) -> None:
-    twin = make(scripted(*ok(7)))
+async def test_default_paces_at_950_a_minute_after_a_burst_of_40(make: Any) -> None:
+    twin = make(scripted(*ok(42)))
     assert isinstance(twin.client.rate_limit, RateGovernor)
     assert twin.client.rate_limit.per_minute == 950
-    for _ in range(7):
+    assert twin.client.rate_limit.burst == 40
+    for _ in range(42):
         await twin.call("get", "service/tickets")
     interval = 60 / 950
     assert twin.clock.sleeps == [pytest.approx(interval), pytest.approx(interval)]
 
 
 async def test_a_number_sets_the_pace(make: Any) -> None:
-    twin = make(scripted(*ok(7)), rate_limit=60)
-    for _ in range(7):
+    twin = make(scripted(*ok(42)), rate_limit=60)
+    for _ in range(42):
         await twin.call("get", "service/tickets")
     assert twin.clock.sleeps == [1.0, 1.0]
-    assert "rate_limit=RateGovernor(60/min, burst=5)" in repr(twin.client)
+    assert "rate_limit=RateGovernor(60/min, burst=40)" in repr(twin.client)
 
 
 async def test_none_disables_pacing_but_not_the_429_hold(make: Any) -> None:
