@@ -424,7 +424,7 @@ class Mutator(threading.Thread):
             tickets = store.collection(TICKETS)
             if kind == "insert":
                 ticket_id = tickets.next_id
-                template = tickets.records[self._rng.choice(self.initial)]
+                template = self._saved[0][self._rng.choice(self.initial)]
                 tickets.put(ticket_id, self._touched(template, ticket_id, closed=False))
                 self.inserted.append(ticket_id)
                 self.ops[kind] += 1
@@ -449,7 +449,8 @@ class Mutator(threading.Thread):
         return {**record, "id": ticket_id, "summary": summary, "closedFlag": closed, "_info": info}
 
     def stop(self) -> dict[str, Any]:
-        """Stop, restore the tickets; ``stable``: open at start, never deleted or closed."""
+        """Stop and restore the tickets; say what happened: ``initial`` (open at start),
+        ``stable`` (of those, never deleted or closed), ``inserted`` and ``ops`` (counts)."""
         self._stopped.set()
         self.join()
         store = self._sim.store
@@ -458,6 +459,7 @@ class Mutator(threading.Thread):
             tickets.records, tickets.next_id = self._saved
         left = self.left
         return {
+            "initial": self.initial,
             "stable": [i for i in self.initial if i not in left],
             "inserted": self.inserted,
             "ops": dict(self.ops),
