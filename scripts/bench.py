@@ -120,12 +120,20 @@ COUNTED_HEADER = (
     "section",
     "contestant",
     "wall",
-    "vs",
+    "ratio",
     "requests",
     "429s",
     "errors",
     "records wrong",
     "note",
+)
+#: What the counted table's columns mean (printed under it).
+COUNTED_LEGEND = (
+    "ratio: N+1 and get many: speed-up over the bare loop (its wall time / this one);",
+    "  exact scan: wall time / bound. requests and 429s: as the server counted them",
+    "  (discovery included); records wrong: lost, duplicated or extra against the server's truth",
+    f"  (scan: open the whole scan, while {MUTATIONS_PER_S:g} changes/s update, insert, delete",
+    "  and close open tickets). Every contestant runs once, with fresh rate-limit buckets.",
 )
 #: Columns aligned right (numbers).
 _RIGHT = {2, 4, 5, 6}
