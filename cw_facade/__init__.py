@@ -38,6 +38,7 @@ from cw_facade._errors import (
     ConnectWiseTimeoutError,
     ErrorDetail,
 )
+from cw_facade._governor import RateGovernor, RateLimiter
 from cw_facade._paging import ConnectWisePagingWarning
 from cw_facade._secrets import SecretString
 from cw_facade._sync._client import ConnectWiseClient
@@ -182,6 +183,8 @@ __all__ = [
     "Priority",
     "Project",
     "ProjectPhase",
+    "RateGovernor",
+    "RateLimiter",
     "ReplayGuard",
     "ReplayStore",
     "ReplayedCallbackError",

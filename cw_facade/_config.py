@@ -23,12 +23,14 @@ from cw_facade._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
+    DEFAULT_RATE_LIMIT,
     DEFAULT_TIMEOUT,
     MAX_PAGE_SIZE,
     MEDIA_TYPE,
     USER_AGENT,
 )
 from cw_facade._errors import ConnectWiseConfigurationError
+from cw_facade._governor import RateLimiter, make_limiter
 from cw_facade._retry import RateGate
 from cw_facade._secrets import Redactor, SecretString
 from cw_facade._urls import Endpoints, codebase_from, parse_base_url
@@ -137,6 +139,7 @@ class ClientConfig:
         log_bodies: bool = False,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: float | RateLimiter | None = DEFAULT_RATE_LIMIT,
     ) -> None:
         """Check and keep the configuration (nothing is sent here)."""
         self.company = require_credential("client", client)
@@ -171,6 +174,8 @@ class ClientConfig:
         self.validate_conditions = bool(validate_conditions)
         self.log_bodies = bool(log_bodies)
         self.gate = RateGate()
+        #: Paces every attempt (shared with clients derived from this one; ``None``: no pacing).
+        self.limiter: RateLimiter | None = make_limiter(rate_limit)
         #: Masks this client's secrets in every error it raises (never pickled, never shown).
         self.redactor = Redactor.for_credentials(
             company=self.company,

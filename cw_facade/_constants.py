@@ -32,6 +32,21 @@ BACKOFF_MAX = 8.0
 #: Fraction of a backoff delay removed at random, so clients do not retry in lockstep.
 BACKOFF_JITTER = 0.25
 
+#: Requests per minute a client sends at most (the client option ``rate_limit``; ``None``
+#: there means no pacing): 5 % under ConnectWise's documented ~1,000, so a client alone on its
+#: tenant is never refused, with room for clock drift and the odd request of another tool.
+DEFAULT_RATE_LIMIT = 950.0
+#: Requests that may start at once after a quiet spell: small, so a fresh client (or one
+#: back from idling) does not fire a volley that trips a tenant others are using.
+DEFAULT_RATE_BURST = 5
+#: What a 429 multiplies the pace by (multiplicative decrease).
+RATE_DECREASE = 0.5
+#: What each success adds back to a lowered pace, as a fraction of the configured pace
+#: (additive increase: from half the pace back to all of it in 50 successes).
+RATE_RECOVERY = 0.01
+#: Lowest pace 429s can bring a client to, as a fraction of the configured pace.
+RATE_FLOOR = 0.05
+
 #: Records per page requested by ``get_all``/``iter_all`` unless told otherwise.
 DEFAULT_PAGE_SIZE = 1000
 #: Largest ``pageSize`` ConnectWise accepts.

@@ -53,9 +53,18 @@ def _seconds_until_date(text: str, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+#: Where the parsed ``Retry-After`` of a response is kept (``response.extensions``), so the
+#: retry delay, the 429 gate and the rate limiter all see the same seconds for a date value.
+_RETRY_AFTER_EXTENSION = "cw_facade.retry_after"
+
+
 def retry_after_of(response: httpx.Response) -> float | None:
-    """The ``Retry-After`` of ``response`` in seconds, or ``None``."""
-    return parse_retry_after(response.headers.get("retry-after"))
+    """The ``Retry-After`` of ``response`` in seconds, or ``None`` (parsed once per response)."""
+    extensions = response.extensions
+    if _RETRY_AFTER_EXTENSION not in extensions:
+        extensions[_RETRY_AFTER_EXTENSION] = parse_retry_after(response.headers.get("retry-after"))
+    after: float | None = extensions[_RETRY_AFTER_EXTENSION]
+    return after
 
 
 def is_transient_500(response: httpx.Response) -> bool:

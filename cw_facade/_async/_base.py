@@ -24,12 +24,14 @@ from cw_facade._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
+    DEFAULT_RATE_LIMIT,
     DEFAULT_TIMEOUT,
 )
 from cw_facade._errors import (
     ConnectWiseConfigurationError,
     ConnectWiseNotFoundError,
 )
+from cw_facade._governor import RateLimiter
 from cw_facade._paging import (
     PAGES,
     CountBuilder,
@@ -73,6 +75,7 @@ class AsyncClientBase:
         log_bodies: bool = False,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: float | RateLimiter | None = DEFAULT_RATE_LIMIT,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -93,6 +96,7 @@ class AsyncClientBase:
             log_bodies=log_bodies,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            rate_limit=rate_limit,
         )
         self.concurrency = check_count("concurrency", concurrency, 1)  # unasync: remove
         self.ticket_defaults = ticket_defaults
@@ -100,8 +104,9 @@ class AsyncClientBase:
         self._api: Client | None = None
 
     def __repr__(self) -> str:
-        """Class name and where it points; never credentials."""
-        return f"{type(self).__name__}(api_root={self._config.describe_root()!r})"
+        """Class name, where it points and its rate limit; never credentials."""
+        root = self._config.describe_root()
+        return f"{type(self).__name__}(api_root={root!r}, rate_limit={self.rate_limit!r})"
 
     # -- configuration views ---------------------------------------------------------------
 
@@ -124,6 +129,12 @@ class AsyncClientBase:
     def deadline(self) -> float | None:
         """Seconds one whole call may take, retries and waits included (``None``: no limit)."""
         return self._config.deadline
+
+    @property
+    def rate_limit(self) -> RateLimiter | None:
+        """What paces this client's requests (a :class:`~cw_facade.RateGovernor` unless you
+        passed your own :class:`~cw_facade.RateLimiter`; ``None``: no pacing)."""
+        return self._config.limiter
 
     @property
     def max_response_bytes(self) -> int | None:

@@ -19,7 +19,11 @@ class AsyncConnectWiseClient(AsyncToolkitMixin):
     limit: past it a call raises :class:`~cw_facade.ConnectWiseDeadlineError`),
     ``max_response_bytes`` (largest response body, counted as received and once decompressed;
     default 256 MiB, ``None`` for no limit: over it a call raises
-    :class:`~cw_facade.ConnectWiseResponseTooLargeError`), and either ``http_client`` (an
+    :class:`~cw_facade.ConnectWiseResponseTooLargeError`), ``rate_limit`` (what paces every
+    request of the client, shared by all its threads or tasks: requests per minute, default
+    950, just under ConnectWise's ~1,000; a :class:`~cw_facade.RateLimiter` such as a
+    :class:`~cw_facade.RateGovernor` shared with other clients; or ``None`` for no pacing,
+    a 429 still holding the client for its ``Retry-After``), and either ``http_client`` (an
     httpx client you own and close) or ``transport`` (an httpx transport). The async client
     also takes ``concurrency`` (pages fetched at once by its scans). Every generated operation is
     reachable through :attr:`api`, on the same transport. Use the client as a context manager
@@ -27,7 +31,8 @@ class AsyncConnectWiseClient(AsyncToolkitMixin):
 
     Raises :class:`~cw_facade.ConnectWiseConfigurationError` for missing, empty or unsafe
     credentials (line breaks, control characters, or characters an HTTP header cannot carry;
-    the message names the argument, never the value), a bad ``base_url`` or option, and
+    the message names the argument, never the value), a bad ``base_url`` or option (a
+    ``rate_limit`` that is not a positive finite number, a RateLimiter or ``None``), and
     ``http_client`` together with ``transport``; nothing is sent by the constructor.
     """
 

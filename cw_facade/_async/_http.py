@@ -61,6 +61,7 @@ from cw_facade._retry import (
     exception_is_retryable,
     is_idempotent,
     response_is_retryable,
+    retry_after_of,
     retry_delay,
 )
 
@@ -145,11 +146,7 @@ class AsyncManageHTTP(httpx.AsyncClient):
         retries, rediscovered, maybe_done = 0, False, False
         while True:
             await self._ensure_codebase(end)
-            gate = config.gate.wait(self._now())
-            if gate > 0:
-                if self._past(end, gate):
-                    raise self._deadline(request, retries, f"a 429 holds the client {gate:.1f} s")
-                await self._sleep(gate)
+            await self._wait_turn(request, retries, end)
             attempt = config.attempt(request)
             budget, capped = self._budget(end)
             if budget is not None and budget <= 0:
@@ -173,6 +170,7 @@ class AsyncManageHTTP(httpx.AsyncClient):
                 maybe_done = maybe_done or not isinstance(exc, _NOT_SENT)
             else:
                 release(response)
+                self._report(response)
                 response.extensions[RETRIES_EXTENSION] = retries
                 response.extensions[REDACTOR_EXTENSION] = config.redactor
                 _log.exchange(attempt, response, self._now() - started, retries, config.log_bodies)
@@ -195,6 +193,45 @@ class AsyncManageHTTP(httpx.AsyncClient):
                 raise self._deadline(attempt, retries, detail) from failed
             await self._sleep(delay)
             retries += 1
+
+    async def _wait_turn(self, request: httpx.Request, retries: int, end: float | None) -> None:
+        """Wait out a 429 that holds the client, then for the rate limiter's slot.
+
+        A 429 that arrives while this request waits for its slot holds it back too: it then
+        waits for the hold and takes a new slot. A wait that would end past the call's
+        deadline ``end`` is not begun.
+        """
+        config = self.config
+        while True:
+            gate = config.gate.wait(self._now())
+            if gate > 0:
+                if self._past(end, gate):
+                    raise self._deadline(request, retries, f"a 429 holds the client {gate:.1f} s")
+                await self._sleep(gate)
+            limiter = config.limiter
+            if limiter is None:
+                return
+            now = self._now()
+            left = None if end is None else max(0.0, end - now)
+            wait = limiter.reserve(now, left)
+            if wait <= 0:
+                return
+            if left is not None and wait > left:
+                detail = f"the rate limit holds the request {wait:.1f} s"
+                raise self._deadline(request, retries, detail)
+            await self._sleep(wait)
+            if config.gate.wait(self._now()) <= 0:
+                return
+
+    def _report(self, response: httpx.Response) -> None:
+        """Tell the rate limiter whether ``response`` refused the request for its rate."""
+        limiter = self.config.limiter
+        if limiter is None:
+            return
+        if response.status_code == 429:
+            limiter.on_429(self._now(), retry_after_of(response))
+        else:
+            limiter.on_success(self._now())
 
     def _budget(self, end: float | None) -> tuple[float | None, bool]:
         """Seconds the next attempt may take, and whether the call's deadline set them."""

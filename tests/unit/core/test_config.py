@@ -181,7 +181,8 @@ def test_password_is_a_secret_string() -> None:
         assert cw._config._password.get_secret_value() == PASSWORD
         assert PASSWORD not in repr(cw) and USERNAME not in repr(cw)
         assert repr(cw) == (
-            "ConnectWiseClient(api_root='https://cw.example.com/v4_6_release/apis/3.0/')"
+            "ConnectWiseClient(api_root='https://cw.example.com/v4_6_release/apis/3.0/', "
+            "rate_limit=RateGovernor(950/min, burst=5))"
         )
 
 

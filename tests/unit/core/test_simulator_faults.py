@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -31,12 +32,21 @@ def _args(sim: ManageSimulator) -> tuple[str, str, str, str, str]:
     return (sim.base_url, sim.company, sim.public_key, sim.private_key, sim.client_id)
 
 
-def _no_wait(seconds: float) -> None:
-    """Retries wait zero time (the delays themselves are covered by the MockTransport tests)."""
+class _SkippingClock:
+    """Waits take no real time but move the client's clock on (the delays themselves, retry
+    and rate-limit pacing, are covered by the MockTransport tests)."""
 
+    def __init__(self) -> None:
+        self.skipped = 0.0
 
-async def _no_wait_async(seconds: float) -> None:
-    """Async twin of :func:`_no_wait`."""
+    def now(self) -> float:
+        return time.monotonic() + self.skipped
+
+    def sleep(self, seconds: float) -> None:
+        self.skipped += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.skipped += seconds
 
 
 def _check(sim: ManageSimulator, ids: list[int], before: int) -> None:
@@ -53,7 +63,8 @@ def _check(sim: ManageSimulator, ids: list[int], before: int) -> None:
 def test_sync_paging_survives_faults(sim: ManageSimulator, forward_only: bool) -> None:
     before = len(sim.request_log)
     with ConnectWiseClient(*_args(sim), max_retries=RETRIES) as cw:
-        cw._http._sleep = _no_wait  # type: ignore[method-assign]
+        clock = _SkippingClock()
+        cw._http._now, cw._http._sleep = clock.now, clock.sleep  # type: ignore[method-assign]
         expected = cw.count("service/tickets")
         records = cw.get_all("service/tickets", pagesize=50, forward_only=forward_only)
     assert expected == TICKETS
@@ -64,7 +75,8 @@ def test_sync_paging_survives_faults(sim: ManageSimulator, forward_only: bool) -
 async def test_async_paging_survives_faults(sim: ManageSimulator, forward_only: bool) -> None:
     before = len(sim.request_log)
     async with AsyncConnectWiseClient(*_args(sim), max_retries=RETRIES, concurrency=6) as acw:
-        acw._http._sleep = _no_wait_async  # type: ignore[method-assign]
+        clock = _SkippingClock()
+        acw._http._now, acw._http._sleep = clock.now, clock.asleep  # type: ignore[method-assign]
         records: list[dict[str, Any]] = await acw.get_all(
             "service/tickets", pagesize=50, forward_only=forward_only
         )
