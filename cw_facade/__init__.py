@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cw_facade._bundles import BundleRequest, BundleResult
 from cw_facade._defaults import TicketDefaults
 from cw_facade._errors import (
     ConnectWiseAPIError,
@@ -28,6 +29,7 @@ from cw_facade._errors import (
     ConnectWiseError,
     ConnectWiseJSONDepthError,
     ConnectWiseLimitError,
+    ConnectWiseMissingRecordsError,
     ConnectWiseNotFoundError,
     ConnectWisePageLoopError,
     ConnectWisePermissionError,
@@ -39,6 +41,7 @@ from cw_facade._errors import (
     ErrorDetail,
 )
 from cw_facade._governor import RateGovernor, RateLimiter
+from cw_facade._many import ManyResult
 from cw_facade._paging import ConnectWisePagingWarning
 from cw_facade._secrets import SecretString
 from cw_facade._sync._client import ConnectWiseClient
@@ -135,6 +138,8 @@ __all__ = [
     "BoardStatus",
     "BoardSubtype",
     "BoardType",
+    "BundleRequest",
+    "BundleResult",
     "C",
     "Callback",
     "CallbackEvent",
@@ -159,6 +164,7 @@ __all__ = [
     "ConnectWiseError",
     "ConnectWiseJSONDepthError",
     "ConnectWiseLimitError",
+    "ConnectWiseMissingRecordsError",
     "ConnectWiseNotFoundError",
     "ConnectWisePageLoopError",
     "ConnectWisePagingWarning",
@@ -174,6 +180,7 @@ __all__ = [
     "InvalidCallbackError",
     "InvalidSignatureError",
     "Invoice",
+    "ManyResult",
     "Member",
     "MemoryReplayStore",
     "MissingArgumentError",

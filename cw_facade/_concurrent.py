@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -353,3 +353,26 @@ def _counted(cursor: PageCursor, records: list[dict[str, Any]]) -> list[dict[str
     if cursor.limit is not None and cursor.produced >= cursor.limit:
         cursor.done = True
     return records
+
+
+T = TypeVar("T")
+
+
+async def bounded(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
+    """Run ``jobs`` with at most ``limit`` at once; their results in job order.
+
+    The first failure cancels the jobs still running and is raised.
+    """
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(job: Callable[[], Awaitable[T]]) -> T:
+        async with semaphore:
+            return await job()
+
+    tasks = [asyncio.ensure_future(run(job)) for job in jobs]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

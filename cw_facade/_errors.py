@@ -24,6 +24,7 @@ Hierarchy::
     ├── ConnectWiseConnectionError         no usable answer: refused, reset, DNS, TLS, ...
     │   └── ConnectWiseTimeoutError        the timeout fired
     ├── ConnectWiseClosedError             a call on a closed client (also a RuntimeError)
+    ├── ConnectWiseMissingRecordsError     ids asked of a get-many that do not exist; ``.ids``
     └── ConnectWiseLimitError              a safety limit was hit; ``.limit``, ``.option``
         ├── ConnectWiseResponseTooLargeError   body over ``max_response_bytes``
         ├── ConnectWiseJSONDepthError          JSON nested deeper than ``max_json_depth``
@@ -364,6 +365,26 @@ def error_class_for(status_code: int) -> type[ConnectWiseAPIError]:
     if 500 <= status_code <= 599:
         return ConnectWiseServerError
     return _STATUS_CLASSES.get(status_code, ConnectWiseAPIError)
+
+
+class ConnectWiseMissingRecordsError(ConnectWiseError):
+    """Records asked for by id do not exist (``ManyResult.raise_for_missing()``).
+
+    Attributes: ``ids`` (the missing ids, in the order they were asked) and ``endpoint`` (the
+    collection asked, ``service/tickets``).
+    """
+
+    #: Ids named in the message at most (all of them stay in ``ids``).
+    shown: ClassVar[int] = 20
+
+    def __init__(self, ids: tuple[int, ...], endpoint: str) -> None:
+        """Store ``ids`` (a tuple of ints) and ``endpoint``; the message names both."""
+        self.ids = tuple(ids)
+        self.endpoint = endpoint
+        listed = ", ".join(str(i) for i in self.ids[: self.shown])
+        more = f" and {len(self.ids) - self.shown} more" if len(self.ids) > self.shown else ""
+        noun = "record" if len(self.ids) == 1 else "records"
+        super().__init__(f"{len(self.ids)} {noun} of /{endpoint} not found: {listed}{more}")
 
 
 class ConnectWiseClosedError(ConnectWiseError, RuntimeError):

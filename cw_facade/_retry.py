@@ -23,6 +23,9 @@ NON_IDEMPOTENT_METHODS = frozenset({"POST", "PATCH"})
 #: Gateway statuses worth repeating for idempotent calls.
 RETRYABLE_GATEWAY_STATUSES = frozenset({502, 503, 504})
 _TRANSIENT_500_MARK = "timeout"
+#: ``request.extensions`` key marking a POST that only reads (a bundle of reads): it is
+#: repeated like a GET.
+IDEMPOTENT_EXTENSION = "cw_facade.idempotent"
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -80,7 +83,12 @@ def is_transient_500(response: httpx.Response) -> bool:
 
 
 def is_idempotent(request: httpx.Request) -> bool:
-    """Whether repeating ``request`` cannot duplicate its effect (GET, PUT, DELETE, ...)."""
+    """Whether repeating ``request`` cannot duplicate its effect (GET, PUT, DELETE, ...).
+
+    A POST marked with :data:`IDEMPOTENT_EXTENSION` (it only reads) counts as idempotent.
+    """
+    if request.extensions.get(IDEMPOTENT_EXTENSION) is True:
+        return True
     return request.method.upper() not in NON_IDEMPOTENT_METHODS
 
 

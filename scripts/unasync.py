@@ -46,6 +46,7 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("AsyncBusinessToolsMixin", "BusinessToolsMixin"),
     ("AsyncProjectToolsMixin", "ProjectToolsMixin"),
     ("AsyncToolkitMixin", "ToolkitMixin"),
+    ("AsyncBatchMixin", "BatchMixin"),
     ("AsyncIterator", "Iterator"),
     ("AsyncGenerator", "Generator"),
     ("AsyncBaseTransport", "BaseTransport"),

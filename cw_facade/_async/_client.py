@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from cw_facade._async._batch import AsyncBatchMixin
 from cw_facade._async._toolkit import AsyncToolkitMixin
 
 
-class AsyncConnectWiseClient(AsyncToolkitMixin):
+class AsyncConnectWiseClient(AsyncBatchMixin, AsyncToolkitMixin):
     """Client for the ConnectWise Manage REST API.
 
     ``base_url`` is a site (``https://na.myconnectwise.net``) or a full API root

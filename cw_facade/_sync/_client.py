@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
+from cw_facade._sync._batch import BatchMixin
 from cw_facade._sync._toolkit import ToolkitMixin
 
 
-class ConnectWiseClient(ToolkitMixin):
+class ConnectWiseClient(BatchMixin, ToolkitMixin):
     """Client for the ConnectWise Manage REST API.
 
     ``base_url`` is a site (``https://na.myconnectwise.net``) or a full API root

@@ -8,6 +8,7 @@ import cw_facade
 
 EXPECTED = {
     "Agreement", "AgreementAddition", "AsyncConnectWiseClient", "Board", "BoardItem",
+    "BundleRequest", "BundleResult", "ConnectWiseMissingRecordsError", "ManyResult",
     "BoardSubtype", "CompanyStatus", "ConfigurationQuestion", "Invoice", "Member",
     "Opportunity", "Project", "ProjectPhase", "ScheduleEntry", "TicketTask", "TimeEntry",
     "BoardStatus", "BoardType", "C",

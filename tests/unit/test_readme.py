@@ -45,3 +45,18 @@ def test_the_every_operation_example_runs(capsys: pytest.CaptureFixture[str]) ->
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith("[") and len(eval(printed[0])) == 5
     assert printed[1] == "NotFound 404"
+
+
+def test_the_many_records_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    (block,) = blocks_containing("cw.get_tickets_by_ids([7, 3, 99999, 7]")
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "[7, 3] (99999,)"
+    assert printed[2] == "(99999,)"
+    assert printed[4:8] == [
+        "get True 200 1",
+        "get False 404 0",
+        "list True 200 0",
+        "create True 201 1",
+    ]
+    assert printed[8] == "ConnectWiseNotFoundError"
