@@ -542,6 +542,10 @@ def many_section(
     return runs
 
 
+#: How the exact-scan rows name the data while they scan it.
+CHANGING, STILL = "changing", "not changing"
+
+
 @dataclass
 class ScanResult:
     """The exact-scan section's runs and the bound they are held to."""
@@ -554,7 +558,7 @@ class ScanResult:
 def scan_section(report: Report, sizes: Sizes, peers: PeerRunner) -> ScanResult:
     """Every open ticket while a mutator changes them; each contestant once."""
     total = sizes.scan_tickets
-    section = f"exact scan: {total:,} tickets, changing"
+    section = f"exact scan: {total:,} tickets, {CHANGING}"
     latency = COUNTED_LATENCY_MS / 1000.0
     with env.BenchServer(
         total + total // 5, total, COUNTED_LATENCY_MS, rate_limit=RATE_LIMIT
@@ -575,7 +579,7 @@ def scan_section(report: Report, sizes: Sizes, peers: PeerRunner) -> ScanResult:
         runs = [
             counted_run(
                 server,
-                f"exact scan: {total:,} tickets, not changing",
+                f"exact scan: {total:,} tickets, {STILL}",
                 OURS_ASYNC + ", exact",
                 lambda: work.scan_facade_async(site),
                 judge_still,
@@ -659,7 +663,7 @@ def scan_verdicts(report: Report, scan: ScanResult) -> None:
         (
             r
             for r in scan.runs
-            if r.section.endswith("changing") and r.contestant == OURS_ASYNC + ", exact"
+            if r.section.endswith(f", {CHANGING}") and r.contestant == OURS_ASYNC + ", exact"
         ),
         None,
     )
