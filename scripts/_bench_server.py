@@ -452,7 +452,8 @@ class Mutator(threading.Thread):
         """Stop and restore the tickets; say what happened: ``initial`` (open at start),
         ``stable`` (of those, never deleted or closed), ``inserted`` and ``ops`` (counts)."""
         self._stopped.set()
-        self.join()
+        if self.ident is not None:  # started (changes may also be made by calling change())
+            self.join()
         store = self._sim.store
         with store.lock:
             tickets = store.collection(TICKETS)

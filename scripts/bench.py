@@ -751,27 +751,14 @@ def sections(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(name for name in SECTIONS if name in named)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the sections asked (every one by default) and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="short smoke run, small sizes")
-    parser.add_argument("--no-peers", action="store_true", help="skip the peer libraries")
-    parser.add_argument(
-        "--only",
-        action="append",
-        metavar="SECTION",
-        help=f"run only these sections (repeat or comma-separate): {', '.join(SECTIONS)}",
-    )
-    args = parser.parse_args(argv)
-    chosen = sections(args.only)
-    sizes = QUICK if args.quick else FULL
-    python, reason = (None, "skipped (--no-peers)") if args.no_peers else env.peer_python()
+def measure(chosen: Sequence[str], sizes: Sizes, peers: PeerRunner) -> Report:
+    """Run the ``chosen`` sections at ``sizes`` (``peers``: how to run the peer libraries)."""
     report = Report()
     page = trip = bulk = imports = None
     memory: float | None = None
     if {"parse", "requests", "memory", "import"} & set(chosen):
         with env.BenchServer(max(sizes.memory_large, 2 * work.PAGE_SIZE)) as server:
-            peers = PeerRunner(python, reason, server.api_root)
+            peers.api_root = server.api_root
             if "parse" in chosen:
                 with httpx.Client() as http:
                     page_bytes = http.get(
@@ -786,7 +773,6 @@ def main(argv: list[str] | None = None) -> int:
                 memory = memory_section(report, server.base_url, sizes)
             if "import" in chosen:
                 imports = import_section(report, server.api_root, sizes, peers.python)
-    peers = PeerRunner(python, reason, "")
     if "bulk" in chosen:
         bulk = bulk_section(report, sizes, peers)
     verdicts(report, page, trip, bulk, memory, imports)
@@ -804,6 +790,25 @@ def main(argv: list[str] | None = None) -> int:
                 counted_verdicts(report, "get many", many_section(report, server, sizes, peers))
     if "scan" in chosen:
         scan_verdicts(report, scan_section(report, sizes, peers))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sections asked (every one by default) and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="short smoke run, small sizes")
+    parser.add_argument("--no-peers", action="store_true", help="skip the peer libraries")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="SECTION",
+        help=f"run only these sections (repeat or comma-separate): {', '.join(SECTIONS)}",
+    )
+    args = parser.parse_args(argv)
+    chosen = sections(args.only)
+    sizes = QUICK if args.quick else FULL
+    python, reason = (None, "skipped (--no-peers)") if args.no_peers else env.peer_python()
+    report = measure(chosen, sizes, PeerRunner(python, reason, ""))
     print(report.render(f"cw-facade benchmarks — {env.machine()}"))
     return 0
 
