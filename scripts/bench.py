@@ -104,7 +104,7 @@ class Report:
             )
         if self.counted:
             lines += [
-                "",
+                *([""] if self.rows else []),
                 *_columns([COUNTED_HEADER, *map(Counted.cells, self.counted)]),
                 *COUNTED_LEGEND,
             ]
