@@ -159,7 +159,9 @@ class Counted:
     def cells(self) -> tuple[str, ...]:
         """The row's cells as text."""
         if self.seconds is None:
-            return (self.section, self.contestant, "n/a", "", "", "", "", "", self.note)
+            counts = (str(self.requests), str(self.throttled), str(self.errors))
+            shown = counts if self.requests else ("", "", "")
+            return (self.section, self.contestant, "n/a", "", *shown, "", self.note)
         return (
             self.section,
             self.contestant,
@@ -461,7 +463,7 @@ def counted_run(
         return Counted(section, contestant, None, note=outcome)
     if outcome.errors and not outcome.produced:
         note = f"n/a ({outcome.error})"
-        return Counted(section, contestant, None, requests, throttled, note=note)
+        return Counted(section, contestant, None, requests, throttled, outcome.errors, note=note)
     wrong = judge(outcome.produced, changes)
     note = f"first error: {outcome.error}" if outcome.errors else ""
     return Counted(

@@ -251,6 +251,7 @@ def test_counted_table_renders_numbers_and_reasons() -> None:
     report = bench.Report()
     report.count(bench.Counted("N+1", "bare", 51.2, 500, 0, 0, work.Wrong(), "1.00x"))
     report.count(bench.Counted("N+1", "peer", None, note="n/a (peer install failed)"))
+    report.count(bench.Counted("N+1", "broken", None, 3, 1, 1, note="n/a (boom)"))
     report.count(
         bench.Counted("N+1", "other", 0.25, 7, 1, 2, work.Wrong(missing=3), "204.80x", "first")
     )
@@ -260,6 +261,8 @@ def test_counted_table_renders_numbers_and_reasons() -> None:
     row = next(line for line in lines if "other" in line)
     assert row.split()[2:] == ["250.0", "ms", "204.80x", "7", "1", "2", "3", "(3", "lost)", "first"]
     assert "n/a (peer install failed)" in text and "51.20 s" in text
+    broken = next(line for line in lines if "broken" in line)
+    assert broken.split()[2:] == ["n/a", "3", "1", "1", "n/a", "(boom)"]
     assert bench.COUNTED_LEGEND[0] in text
 
 
