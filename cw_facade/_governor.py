@@ -49,8 +49,11 @@ class RateLimiter(Protocol):
 
         ``max_wait`` is the most the caller can wait (the time left before its call's
         ``deadline``; ``None``: no limit). When the wait would be longer, the slot should not
-        be claimed (the caller raises instead of sending); an implementation that claims it
-        anyway only makes the client a little slower.
+        be claimed (the caller raises :class:`~cw_facade.ConnectWiseDeadlineError` instead of
+        sending); an implementation that claims it anyway only makes the client a little
+        slower. A negative answer means go; one that is not a finite number makes the call
+        raise :class:`~cw_facade.ConnectWiseConfigurationError`. Exceptions it raises (a store
+        that is down) propagate to the caller unchanged.
         """
         ...
 

@@ -3,7 +3,9 @@
 Every call of a client ends in :meth:`AsyncManageHTTP.send`: its own methods, the raw methods,
 paging, and every generated operation through ``client.api`` (which runs on this same httpx
 client). ``send`` discovers the codebase (once, also under concurrency), waits out a 429 that
-holds back the whole client, puts each attempt on the API root with ConnectWise's headers
+holds back the whole client, waits for the rate limiter's slot (``rate_limit=``, see
+:mod:`cw_facade._governor`; every attempt takes one and reports whether it was refused with a
+429), puts each attempt on the API root with ConnectWise's headers
 (only ever to the configured origin, never following a redirect), caps each attempt as a
 whole at the timeout, retries what may be retried, logs, and raises the facade's exception for
 any status that is not success. Retries sit above the httpx transport, so replayed cassettes
@@ -11,10 +13,11 @@ any status that is not success. Retries sit above the httpx transport, so replay
 
 Limits (each raises a :class:`~cw_facade.ConnectWiseLimitError` naming its option):
 
-- ``deadline``: the whole call (discovery, every attempt, every retry delay, ``Retry-After``
-  and 429-gate wait) ends by it. An attempt gets at most the time left; a wait that would end
-  past it is not begun. Either raises :class:`~cw_facade.ConnectWiseDeadlineError`, chaining
-  what the last attempt got. How each phase is bounded: :mod:`cw_facade._primitives`.
+- ``deadline``: the whole call (discovery, every attempt, every retry delay, ``Retry-After``,
+  429-gate and rate-limit wait) ends by it. An attempt gets at most the time left; a wait
+  that would end past it is not begun. Either raises
+  :class:`~cw_facade.ConnectWiseDeadlineError`, chaining what the last attempt got. How each
+  phase is bounded: :mod:`cw_facade._primitives`.
 - ``max_response_bytes``: the body, as received and as decompressed, raising
   :class:`~cw_facade.ConnectWiseResponseTooLargeError` while reading (never retried).
 
@@ -26,6 +29,7 @@ attempt, or after only a refused connection or a 429, still raises.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -213,7 +217,7 @@ class AsyncManageHTTP(httpx.AsyncClient):
                 return
             now = self._now()
             left = None if end is None else max(0.0, end - now)
-            wait = limiter.reserve(now, left)
+            wait = _checked_wait(limiter.reserve(now, left))
             if wait <= 0:
                 return
             if left is not None and wait > left:
@@ -352,6 +356,15 @@ class AsyncManageHTTP(httpx.AsyncClient):
     async def _sleep(self, seconds: float) -> None:
         """Wait before a retry or while the client is held back after a 429."""
         await async_sleep(seconds)
+
+
+def _checked_wait(wait: object) -> float:
+    """What a rate limiter's ``reserve`` answered, as seconds to wait; else a config error."""
+    if isinstance(wait, bool) or not isinstance(wait, int | float) or not math.isfinite(wait):
+        raise ConnectWiseConfigurationError(
+            f"rate_limit: reserve() must return a finite number of seconds, not {wait!r}"
+        )
+    return float(wait)
 
 
 def _outcome(failed: BaseException) -> str:

@@ -103,6 +103,10 @@ def sleeps() -> list[float]:
 
 def _sync_client(target: Target, sleeps: list[float], **options: Any) -> ConnectWiseClient:
     options.setdefault("codebase", CODEBASE)
+    # These clients never really sleep, so a pace would only pile its waits up in ``sleeps``
+    # (pacing has its own tests: tests/unit/core/test_rate_limit_option.py); the 429 hold and
+    # every retry delay are still recorded.
+    options.setdefault("rate_limit", None)
     client = ConnectWiseClient(
         target.base_url,
         target.company,
@@ -119,6 +123,7 @@ def _sync_client(target: Target, sleeps: list[float], **options: Any) -> Connect
 def _async_client(target: Target, sleeps: list[float], **options: Any) -> AsyncConnectWiseClient:
     options.setdefault("codebase", CODEBASE)
     options.setdefault("concurrency", 1)  # concurrent pages would record in racy order
+    options.setdefault("rate_limit", None)  # see _sync_client
     client = AsyncConnectWiseClient(
         target.base_url,
         target.company,

@@ -60,3 +60,9 @@ def test_the_many_records_example_runs(capsys: pytest.CaptureFixture[str]) -> No
         "create True 201 1",
     ]
     assert printed[8] == "ConnectWiseNotFoundError"
+
+
+def test_the_rate_limits_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    (block,) = blocks_containing("shared = RateGovernor(950, burst=5)")
+    exec(compile(block, "README.md", "exec"), {})
+    assert capsys.readouterr().out == "RateGovernor(950/min, burst=5)\n"

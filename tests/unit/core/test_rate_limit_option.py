@@ -170,3 +170,33 @@ async def test_derived_clients_share_their_parent_governor(make: Any) -> None:
 def test_a_bad_rate_limit_is_refused_at_construction(cls: Any, value: Any) -> None:
     with pytest.raises(ConnectWiseConfigurationError, match="rate_limit"):
         cls(API_ROOT, CLIENT, USERNAME, PASSWORD, CLIENT_ID, rate_limit=value)
+
+
+@pytest.mark.parametrize("answer", [float("nan"), float("inf"), None, "1"])
+async def test_a_limiter_answering_no_finite_wait_is_a_configuration_error(
+    make: Any, answer: Any
+) -> None:
+    server = scripted(*ok(1))
+    twin = make(server, rate_limit=Recorder(answer))
+    with pytest.raises(ConnectWiseConfigurationError, match="reserve"):
+        await twin.call("get", "service/tickets")
+    assert server.requests == [] and twin.clock.sleeps == []
+
+
+async def test_a_negative_wait_means_go(make: Any) -> None:
+    twin = make(scripted(*ok(1)), rate_limit=Recorder(-3.0))
+    await twin.call("get", "service/tickets")
+    assert twin.clock.sleeps == []
+
+
+class Broken(Recorder):
+    def reserve(self, now: float, max_wait: float | None) -> float:
+        raise ConnectionError("store is down")
+
+
+async def test_a_failing_limiter_fails_the_call_unsent(make: Any) -> None:
+    server = scripted(*ok(1))
+    twin = make(server, rate_limit=Broken())
+    with pytest.raises(ConnectionError, match="store is down"):
+        await twin.call("get", "service/tickets")
+    assert server.requests == []
