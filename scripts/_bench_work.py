@@ -64,6 +64,12 @@ def client_kwargs(site: str) -> dict[str, Any]:
     }
 
 
+def governed_kwargs(site: str) -> dict[str, Any]:
+    """:func:`client_kwargs` with the client's default rate governor in force (the counted
+    sections run against a rate-limited server, as a user's client would)."""
+    return {k: v for k, v in client_kwargs(site).items() if k != "rate_limit"}
+
+
 # -- parse ------------------------------------------------------------------------------------
 
 
@@ -391,7 +397,7 @@ def _run_sync(site: str, work: Callable[[Any], Any], empty: Any, ping: bool = Fa
     """``work(client)`` timed on a fresh blocking client; a facade error is one error."""
     from cw_facade import ConnectWiseClient
 
-    with ConnectWiseClient(**client_kwargs(site)) as client:
+    with ConnectWiseClient(**governed_kwargs(site)) as client:
         if ping:
             client.ping()
         started = time.perf_counter()
@@ -409,7 +415,7 @@ def _run_async(
     from cw_facade import AsyncConnectWiseClient
 
     async def run() -> Outcome:
-        kwargs = {**client_kwargs(site), "concurrency": CONCURRENCY}
+        kwargs = {**governed_kwargs(site), "concurrency": CONCURRENCY}
         async with AsyncConnectWiseClient(**kwargs) as client:
             if ping:
                 await client.ping()

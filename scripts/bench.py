@@ -310,8 +310,7 @@ def request_section(
     trip: dict[str, list[float]] = {"bare": [], "ours": []}
     peer_page: dict[str, list[list[float]]] = {p: [] for p in PEERS}
     peer_trip: dict[str, list[list[float]]] = {p: [] for p in PEERS}
-    unpaced = {**work.client_kwargs(site), "rate_limit": None}
-    with httpx.Client() as http, ConnectWiseClient(**unpaced) as client:
+    with httpx.Client() as http, ConnectWiseClient(**work.client_kwargs(site)) as client:
         work.page_bare(http, api_root, headers), work.page_facade(client)  # warm up
         work.trip_facade(client, 5), work.trip_bare(http, api_root, headers, 5)
         for _ in range(sizes.rounds):
@@ -325,7 +324,7 @@ def request_section(
                 peer_page[peer].extend(found.get("pairs", []))
                 found = peers.sample(peer, "trip", sizes.trip_calls, sizes.pairs)
                 peer_trip[peer].extend(found.get("pairs", []))
-    with ConnectWiseClient(**work.client_kwargs(site)) as governed:
+    with ConnectWiseClient(**work.governed_kwargs(site)) as governed:
         work.trip_facade(governed, 1)
         paced = work.trip_facade(governed, PACED_TRIPS)
     result = (

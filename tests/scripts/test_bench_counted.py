@@ -305,3 +305,8 @@ def test_a_peer_that_cannot_run_a_counted_workload_says_why(tmp_path: Any) -> No
     found = runner.counted("connectpyse", "notes", "http://127.0.0.1:1/", [1, 2])
     assert found == "n/a (notes: peer exploded)"
     assert runner.failed == {}  # the next workload still runs
+
+
+def test_counted_workloads_keep_the_default_governor() -> None:
+    assert work.client_kwargs("http://127.0.0.1:1")["rate_limit"] is None  # overhead rows
+    assert "rate_limit" not in work.governed_kwargs("http://127.0.0.1:1")  # counted rows
