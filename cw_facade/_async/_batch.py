@@ -9,7 +9,9 @@ Strategies (measured on the simulator; see the README's "Many records at once"):
 
 - get-many by ids of a resource that bundles serve: lists of up to ``MANY_IDS_PER_LIST`` ids
   (``id in (...)`` in the bundle body, so no URL budget applies), ``MANY_LISTS_PER_BUNDLE``
-  lists per bundle (at most 1,000 records per answer, like one full page);
+  lists per bundle (at most 1,000 records per answer, like one full page); ids the bundles did
+  not return are asked once more as below before they are reported missing (a server that
+  cut a bundled list short, e.g. ignoring its ``pageSize``, cannot make records look missing);
 - get-many of any other endpoint: ``GET`` pages of ``id in (...)`` lists cut so that the full
   URL the transport sends stays within ``URL_BUDGET`` characters;
 - notes of many tickets (reachable only under each ticket): one list per ticket in bundles,
@@ -130,7 +132,7 @@ class AsyncBatchMixin(AsyncClientBase):
         return bundle_results(chunk, response, decode(response))
 
     async def _each(self, jobs: list[Callable[[], Any]]) -> list[Any]:
-        """Run ``jobs`` (each returns an awaitable): at once up to ``concurrency``, in order."""
+        """The results of ``jobs``, in order (async client: up to ``concurrency`` at once)."""
         # unasync: begin-remove
         if self.concurrency > 1 and len(jobs) > 1:
             from cw_facade._concurrent import bounded
@@ -149,8 +151,9 @@ class AsyncBatchMixin(AsyncClientBase):
         Returns a :class:`~cw_facade.ManyResult`: the records in the order the ids were asked
         (each id once), ``.missing`` for ids that do not exist, ``.by_id``, and
         ``.raise_for_missing()``. ``fields`` projects the records (``id`` is always added, to
-        match records to ids). Endpoints that bundles serve are asked in bundles, any other
-        by ``GET`` pages of ``id in (...)`` lists within the URL budget.
+        match records to ids). Endpoints that bundles serve are asked in bundles (ids they did
+        not return are asked once more by ``GET`` before being reported missing), any other
+        by ``GET`` pages of ``id in (...)`` lists within the URL budget (2,000 characters).
 
         Raises :class:`~cw_facade.InvalidArgumentError` for a bad endpoint, id or ``fields``
         (before sending) and the API's errors otherwise.
@@ -166,43 +169,49 @@ class AsyncBatchMixin(AsyncClientBase):
     async def get_tickets_by_ids(
         self, ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> ManyResult[Ticket]:
-        """Tickets by id, in asked order (see :meth:`get_many`; missing ids in ``.missing``)."""
+        """Tickets by id: a :class:`~cw_facade.ManyResult` of :class:`~cw_facade.Ticket`.
+
+        ``ids`` are ticket ids (each kept once, in asked order), ``fields`` an optional
+        projection (``id`` is added). Ids that do not exist are in ``.missing``. Raises
+        :class:`~cw_facade.InvalidArgumentError` for a bad id or ``fields`` (before sending)
+        and the API's errors otherwise (see :meth:`get_many`).
+        """
         return await self._by_ids("ticket", "service/tickets", ids, fields, Ticket)
 
     async def get_companies_by_ids(
         self, ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> ManyResult[Company]:
-        """Companies by id, in asked order (see :meth:`get_many`)."""
+        """Companies by id (arguments, result, errors: :meth:`get_tickets_by_ids`)."""
         return await self._by_ids("company", "company/companies", ids, fields, Company)
 
     async def get_contacts_by_ids(
         self, ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> ManyResult[Contact]:
-        """Contacts by id, in asked order (see :meth:`get_many`)."""
+        """Contacts by id (arguments, result, errors: :meth:`get_tickets_by_ids`)."""
         return await self._by_ids("contact", "company/contacts", ids, fields, Contact)
 
     async def get_members_by_ids(
         self, ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> ManyResult[Member]:
-        """Members by id, in asked order (see :meth:`get_many`)."""
+        """Members by id (arguments, result, errors: :meth:`get_tickets_by_ids`)."""
         return await self._by_ids("member", "system/members", ids, fields, Member)
 
     async def get_agreements_by_ids(
         self, ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> ManyResult[Agreement]:
-        """Agreements by id, in asked order (see :meth:`get_many`)."""
+        """Agreements by id (arguments, result, errors: :meth:`get_tickets_by_ids`)."""
         return await self._by_ids("agreement", "finance/agreements", ids, fields, Agreement)
 
     async def get_time_entries_by_ids(
         self, ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> ManyResult[TimeEntry]:
-        """Time entries by id, in asked order (see :meth:`get_many`)."""
+        """Time entries by id (arguments, result, errors: :meth:`get_tickets_by_ids`)."""
         return await self._by_ids("timeEntry", "time/entries", ids, fields, TimeEntry)
 
     async def get_configurations_by_ids(
         self, ids: Sequence[int], *, fields: str | Sequence[str] | None = None
     ) -> ManyResult[Configuration]:
-        """Configurations by id, in asked order (see :meth:`get_many`)."""
+        """Configurations by id (arguments, result, errors: :meth:`get_tickets_by_ids`)."""
         return await self._by_ids(
             "configuration", "company/configurations", ids, fields, Configuration
         )
@@ -245,6 +254,9 @@ class AsyncBatchMixin(AsyncClientBase):
             for result in answer
             for entity in result.raise_for_error().entities
         ]
+        found = in_order(ids, records, dict, path)
+        if found.missing:  # confirmed by GET: a bundled list cut short must not hide records
+            records += list(await self._many_by_url(path, found.missing, fields))
         return in_order(ids, records, wrap, path)
 
     async def _many_by_url(
@@ -335,7 +347,9 @@ class AsyncBatchMixin(AsyncClientBase):
         wanted = check_ids("ticket_ids", ticket_ids)
 
         def conditions(chunk: Sequence[int]) -> str:
-            return f'chargeToType="ServiceTicket" AND {in_condition("chargeToId", chunk)}'
+            from cw_facade.conditions import C
+
+            return str((C.chargeToType == "ServiceTicket") & C.chargeToId.in_(chunk))
 
         records = await self._children_of(ops.get_time_entries, conditions, wanted)
         return grouped(wanted, records, ("chargeToId",), TimeEntry)

@@ -15,6 +15,7 @@ from cw_facade import (
     BundleRequest,
     ConnectWiseBadRequestError,
     ConnectWiseConfigurationError,
+    ConnectWiseConnectionError,
     ConnectWiseMissingRecordsError,
     ConnectWiseNotFoundError,
     ConnectWiseServerError,
@@ -170,6 +171,29 @@ async def test_a_bundle_with_a_write_is_never_sent_twice(
     assert posts(fresh) == 1
 
 
+@pytest.mark.parametrize("fault", ["reset", "500-timeout"])
+async def test_lost_answers_repeat_reads_but_not_writes(
+    twin: Twin, fresh: ManageSimulator, fault: str
+) -> None:
+    twin.client._http._sleep = _no_sleep(twin.kind)
+    fresh.add_fault(fault, method="POST", path="system/bundles", count=1)
+    (read,) = await twin.call("bundle", [BundleRequest.get("ticket", 4)])
+    assert read.entities[0]["id"] == 4
+    assert posts(fresh) == 2
+    fresh.request_log.clear()
+    fresh.add_fault(fault, method="POST", path="system/bundles", count=1)
+    write = BundleRequest.patch("ticket", 4, [{"op": "replace", "path": "summary", "value": "x"}])
+    with pytest.raises((ConnectWiseConnectionError, ConnectWiseServerError)):
+        await twin.call("bundle", [write])
+    assert posts(fresh) == 1
+
+
+async def test_an_empty_bundle_sends_nothing(twin: Twin, fresh: ManageSimulator) -> None:
+    assert await twin.call("bundle", []) == []
+    assert await twin.call("bundle", ()) == []
+    assert fresh.request_log == []
+
+
 def _no_sleep(kind: str) -> Any:
     if kind == "sync":
         return lambda seconds: None
@@ -219,6 +243,28 @@ async def test_tickets_by_ids_in_asked_order(twin: Twin, fresh: ManageSimulator)
         tickets.raise_for_missing()
     assert caught.value.ids == (99_999, 88_888)
     assert posts(fresh) == 1
+
+
+async def test_ids_a_bundle_left_out_are_confirmed_before_reported_missing(
+    twin: Twin, fresh: ManageSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server that ignores a bundled list's pageSize answers 25 records, not 500.
+    from cw_facade.testing import _bundles as served
+
+    params = served._params
+
+    def default_page(api: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+        query, headers = params(api)
+        query["pagesize"] = "25"
+        return query, headers
+
+    monkeypatch.setattr(served, "_params", default_page)
+    asked = [*range(1, 61), 99_999]
+    tickets = await twin.call("get_tickets_by_ids", asked)
+    assert [t.id for t in tickets] == asked[:-1]
+    assert tickets.missing == (99_999,)
+    assert posts(fresh) == 1
+    assert len(gets(fresh, "/service/tickets")) == 1  # 36 ids confirmed in one GET
 
 
 async def test_no_ids_no_request(twin: Twin, fresh: ManageSimulator) -> None:
