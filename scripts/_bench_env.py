@@ -51,12 +51,34 @@ def machine() -> str:
 
 
 class BenchServer:
-    """``scripts/_bench_server.py`` in a child process (its own core and GIL)."""
+    """``scripts/_bench_server.py`` in a child process (its own core and GIL).
 
-    def __init__(self, tickets: int, open_count: int | None = None, latency_ms: float = 0):
+    ``tickets``: how many tickets it serves; ``open_count``: how many of them stay open
+    (default all); ``latency_ms``: added to every answer; ``rate_limit``: a token-bucket limit
+    such as ``"1000/min"`` (answered with 429 and ``Retry-After``), ``rate_burst`` its bucket
+    size; ``notes_tickets``: tickets 1..K get ``id % 4`` notes each. :meth:`command` talks to
+    the running server's control channel.
+    """
+
+    def __init__(
+        self,
+        tickets: int,
+        open_count: int | None = None,
+        latency_ms: float = 0,
+        *,
+        rate_limit: str | None = None,
+        rate_burst: int | None = None,
+        notes_tickets: int = 0,
+    ):
         self._args = ["--tickets", str(tickets), "--latency-ms", str(latency_ms)]
         if open_count is not None:
             self._args += ["--open", str(open_count)]
+        if rate_limit is not None:
+            self._args += ["--rate-limit", rate_limit]
+        if rate_burst is not None:
+            self._args += ["--rate-burst", str(rate_burst)]
+        if notes_tickets:
+            self._args += ["--notes-tickets", str(notes_tickets)]
         self._process: subprocess.Popen[str] | None = None
         self.base_url = self.api_root = ""
 
@@ -73,6 +95,25 @@ class BenchServer:
         info = json.loads(line)
         self.base_url, self.api_root = info["base_url"], info["api_root"]
         return self
+
+    def command(self, line: str) -> dict[str, Any]:
+        """Send one control command (see ``_bench_server.py``) and return its JSON answer.
+
+        Raises ``RuntimeError`` when the server is not running, closed its output, or answered
+        ``{"error": ...}``.
+        """
+        process = self._process
+        if process is None or process.stdin is None or process.stdout is None:
+            raise RuntimeError("the bench server is not running")
+        process.stdin.write(line.rstrip("\n") + "\n")
+        process.stdin.flush()
+        answer = process.stdout.readline()
+        if not answer:
+            raise RuntimeError("the bench server stopped answering")
+        found: dict[str, Any] = json.loads(answer)
+        if "error" in found and len(found) == 1:
+            raise RuntimeError(f"bench server: {found['error']}")
+        return found
 
     def __exit__(
         self,
@@ -93,9 +134,14 @@ class BenchServer:
         process.stdout.close()
 
 
-def run_json(command: Sequence[str], timeout: float = 600.0) -> dict[str, Any]:
-    """Run a child that prints one JSON object; raise with its stderr on failure."""
-    done = subprocess.run(list(command), capture_output=True, text=True, timeout=timeout)
+def run_json(
+    command: Sequence[str], timeout: float = 600.0, stdin: str | None = None
+) -> dict[str, Any]:
+    """Run a child that prints one JSON object (given ``stdin`` as its input); raise
+    ``RuntimeError`` with the last line of its stderr when it fails."""
+    done = subprocess.run(
+        list(command), capture_output=True, text=True, timeout=timeout, input=stdin
+    )
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -10,6 +10,15 @@ baseline is ``json.loads`` or a bare httpx GET + ``json.loads`` timed in the sam
 interleaved with the peer; trip times ``CALLS`` calls and gives seconds per call) or
 ``{"peer": s, "tickets": n}`` (bulk).
 
+The counted workloads ``notes`` (each ticket's notes, one ticket after the other), ``many``
+(each ticket by id, one after the other) and ``scan`` (every open ticket, the peer's own
+paging) read the ticket ids as a JSON list on standard input (``scan``: none) and print
+``{"seconds": s, "produced": ..., "errors": n, "error": first}``: ``produced`` is
+``{ticket_id: [note ids]}``, the ids got, or the scan's ids in order. They make no request
+before the timed loop (the harness counts every request the server sees), and an exception
+from the peer for one ticket counts as an error (that ticket's records are then missing) and
+the loop goes on.
+
 Pointing the peers at the plain-http simulator:
 
 * ConnectPyse-Manage takes a full base URL, so ``http://127.0.0.1:PORT`` works as is.
@@ -73,6 +82,19 @@ class Peer:
             return self.client.get_ticket(TICKET_ID)
         return self.client.service.tickets.id(TICKET_ID).get()
 
+    def note_ids(self, ticket_id: int) -> list[int]:
+        """The ids of one ticket's notes, the peer's obvious call."""
+        if self.name == "connectpyse":
+            return [n.id for n in self.client.get_ticket_notes(ticket_id)]
+        return [n.id for n in self.client.service.tickets.id(ticket_id).notes.get()]
+
+    def ticket_id(self, ticket_id: int) -> int:
+        """One ticket by id (its id as the peer's model has it)."""
+        if self.name == "connectpyse":
+            found = self.client.get_ticket(ticket_id)
+            return -1 if found is None else int(found.id)
+        return int(self.client.service.tickets.id(ticket_id).get().id)
+
     def bulk(self) -> list[Any]:
         """Every ticket matching the bulk condition."""
         if self.name == "connectpyse":
@@ -106,6 +128,37 @@ def _pyconnectwise(api_root: str) -> Any:
     )
 
 
+def counted(peer: Peer, workload: str, ids: list[int]) -> dict[str, Any]:
+    """One timed ``notes``, ``many`` or ``scan`` run (module doc)."""
+    errors: list[str] = []
+
+    def each(action: Callable[[int], Any]) -> dict[str, Any]:
+        produced: dict[str, Any] = {}
+        for ticket_id in ids:
+            try:
+                produced[str(ticket_id)] = action(ticket_id)
+            except Exception as exc:  # whatever the peer raises is an error surfaced
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+        return produced
+
+    started = time.perf_counter()
+    if workload == "notes":
+        result: Any = each(peer.note_ids)
+    elif workload == "many":
+        result = [v for v in each(peer.ticket_id).values() if v != -1]
+    elif workload == "scan":
+        try:
+            result = [int(t.id) for t in peer.bulk()]
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}"[:200])
+            result = []
+    else:
+        raise SystemExit(f"unknown workload {workload!r}")
+    seconds = time.perf_counter() - started
+    first = errors[0] if errors else ""
+    return {"seconds": seconds, "produced": result, "errors": len(errors), "error": first}
+
+
 def _bare_get(http: Any, url: str, params: dict[str, Any] | None = None) -> Any:
     return json.loads(http.get(url, params=params).content)
 
@@ -114,6 +167,9 @@ def run(peer_name: str, workload: str, api_root: str, calls: int, pairs: int) ->
     """Run ``workload`` for ``peer_name``; see the module docstring."""
     httpx: Any = importlib.import_module("httpx")
     peer = Peer(peer_name, api_root)
+    if workload in ("notes", "many", "scan"):
+        ids = [] if workload == "scan" else [int(i) for i in json.loads(sys.stdin.read())]
+        return counted(peer, workload, ids)
     auth = (f"{COMPANY}+{PUBLIC_KEY}", PRIVATE_KEY)
     with httpx.Client(auth=auth, headers={"clientId": CLIENT_ID}) as http:
         if workload == "bulk":

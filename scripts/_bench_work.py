@@ -16,7 +16,8 @@ import math
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -61,6 +62,12 @@ def client_kwargs(site: str) -> dict[str, Any]:
         # The simulator here has no rate limit: measure the client, not its 950/min pace.
         "rate_limit": None,
     }
+
+
+def governed_kwargs(site: str) -> dict[str, Any]:
+    """:func:`client_kwargs` with the client's default rate governor in force (the counted
+    sections run against a rate-limited server, as a user's client would)."""
+    return {k: v for k, v in client_kwargs(site).items() if k != "rate_limit"}
 
 
 # -- parse ------------------------------------------------------------------------------------
@@ -166,6 +173,277 @@ async def _bulk_async(site: str) -> tuple[float, int]:
 def latency_bound(tickets: int, latency_s: float) -> float:
     """``ceil(pages / concurrency) x latency``: no client can page faster at this concurrency."""
     return math.ceil(math.ceil(tickets / PAGE_SIZE) / CONCURRENCY) * latency_s
+
+
+# -- counted workloads: N+1 notes, get many, the exact scan while data changes ----------------
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """Records a run got wrong against the server's truth.
+
+    ``missing``: records that should have come and did not; ``duplicated``: extra copies of
+    records that came more than once; ``unexpected``: records that should not have come at all
+    (not asked, under the wrong parent, or never in the scan's filter).
+    """
+
+    missing: int = 0
+    duplicated: int = 0
+    unexpected: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every wrong record."""
+        return self.missing + self.duplicated + self.unexpected
+
+    def __str__(self) -> str:
+        if not self.total:
+            return "0"
+        parts = (("lost", self.missing), ("dup", self.duplicated), ("extra", self.unexpected))
+        return f"{self.total} (" + ", ".join(f"{n} {what}" for what, n in parts if n) + ")"
+
+
+def _duplicates(produced: Sequence[int]) -> int:
+    return len(produced) - len(set(produced))
+
+
+def wrong_ids(asked: Sequence[int], produced: Sequence[int]) -> Wrong:
+    """Get many: every asked id once, nothing else (all asked ids exist on the server)."""
+    wanted, got = set(asked), set(produced)
+    return Wrong(len(wanted - got), _duplicates(produced), len(got - wanted))
+
+
+def wrong_notes(truth: Mapping[int, Sequence[int]], produced: Mapping[int, Sequence[int]]) -> Wrong:
+    """N+1: each ticket's notes exactly once, under that ticket (``truth``: server's note ids).
+
+    A ticket missing from ``produced`` loses all its notes; a ticket that was not asked makes
+    all its notes unexpected.
+    """
+    missing = duplicated = unexpected = 0
+    for ticket_id, notes in truth.items():
+        got = list(produced.get(ticket_id, ()))
+        missing += len(set(notes) - set(got))
+        duplicated += _duplicates(got)
+        unexpected += len(set(got) - set(notes))
+    for ticket_id, stray in produced.items():
+        if ticket_id not in truth:
+            unexpected += len(stray)
+    return Wrong(missing, duplicated, unexpected)
+
+
+def wrong_scan(stable: Iterable[int], possible: Iterable[int], produced: Sequence[int]) -> Wrong:
+    """Exact scan while data changes: ``stable`` (in the filter for the whole scan) exactly
+    once; any record at most once; nothing that was never in the filter (``possible``: every id
+    in the filter at some time during the scan)."""
+    got = set(produced)
+    return Wrong(len(set(stable) - got), _duplicates(produced), len(got - set(possible)))
+
+
+@dataclass
+class Outcome:
+    """One counted run: seconds, what it produced, errors surfaced (and the first one)."""
+
+    seconds: float
+    produced: Any
+    errors: int = 0
+    error: str = ""
+
+
+def _caught(started: float, produced: Any, exc: Exception, errors: int = 1) -> Outcome:
+    text = f"{type(exc).__name__}: {exc}"[:200]
+    return Outcome(time.perf_counter() - started, produced, errors, text)
+
+
+def bare_get(http: httpx.Client, url: str, params: dict[str, Any] | None = None) -> Any:
+    """GET + ``json.loads``, the obvious way: on a 429, sleep ``Retry-After`` and try again.
+
+    Raises ``httpx.HTTPStatusError`` for any other error status.
+    """
+    while True:
+        response = http.get(url, params=params)
+        if response.status_code == 429:
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+            continue
+        response.raise_for_status()
+        return json.loads(response.content)
+
+
+def _bare_each(api_root: str, ids: Sequence[int], action: Callable[..., Any]) -> Outcome:
+    """``action(http, api_root, id)`` for each id in turn; an exception is one error."""
+    import httpx
+
+    produced: dict[int, Any] = {}
+    errors: list[str] = []
+    with httpx.Client(headers=bare_headers()) as http:
+        started = time.perf_counter()
+        for ticket_id in ids:
+            try:
+                produced[ticket_id] = action(http, api_root, ticket_id)
+            except (httpx.HTTPError, ValueError) as exc:
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+        seconds = time.perf_counter() - started
+    return Outcome(seconds, produced, len(errors), errors[0] if errors else "")
+
+
+def notes_bare(api_root: str, ticket_ids: Sequence[int]) -> Outcome:
+    """Each ticket's notes, one GET after the other; ``produced``: ``{ticket: [note ids]}``."""
+
+    def one(http: httpx.Client, root: str, ticket_id: int) -> list[int]:
+        return [n["id"] for n in bare_get(http, f"{root}service/tickets/{ticket_id}/notes")]
+
+    return _bare_each(api_root, ticket_ids, one)
+
+
+def many_bare(api_root: str, ticket_ids: Sequence[int]) -> Outcome:
+    """Each ticket by id, one GET after the other; ``produced``: the ids got, in order."""
+
+    def one(http: httpx.Client, root: str, ticket_id: int) -> int:
+        return int(bare_get(http, f"{root}service/tickets/{ticket_id}")["id"])
+
+    found = _bare_each(api_root, ticket_ids, one)
+    found.produced = list(found.produced.values())
+    return found
+
+
+def scan_bare(api_root: str) -> Outcome:
+    """Every open ticket the obvious way: ``page=1, 2, ...`` until a short page."""
+    import httpx
+
+    ids: list[int] = []
+    url = f"{api_root}service/tickets"
+    with httpx.Client(headers=bare_headers()) as http:
+        started = time.perf_counter()
+        try:
+            for page in range(1, 1_000_000):
+                params = {"conditions": BULK_CONDITION, "pageSize": PAGE_SIZE, "page": page}
+                records = bare_get(http, url, params)
+                ids.extend(r["id"] for r in records)
+                if len(records) < PAGE_SIZE:
+                    break
+        except (httpx.HTTPError, ValueError) as exc:
+            return _caught(started, ids, exc)
+        return Outcome(time.perf_counter() - started, ids)
+
+
+def _facade_error() -> tuple[type[Exception], ...]:
+    from cw_facade import ConnectWiseError
+
+    return (ConnectWiseError, AttributeError)
+
+
+def notes_facade_async(site: str, ticket_ids: Sequence[int]) -> Outcome:
+    """``get_ticket_notes_by_ticket_ids`` on the async client; ``{ticket: [note ids]}``."""
+
+    async def work(client: Any) -> Any:
+        found = await client.get_ticket_notes_by_ticket_ids(ticket_ids)
+        return {t: [n.id for n in notes] for t, notes in found.items()}
+
+    return _run_async(site, work, {})
+
+
+def notes_facade_sync(site: str, ticket_ids: Sequence[int]) -> Outcome:
+    """``get_ticket_notes_by_ticket_ids`` on the blocking client."""
+
+    def work(client: Any) -> Any:
+        found = client.get_ticket_notes_by_ticket_ids(ticket_ids)
+        return {t: [n.id for n in notes] for t, notes in found.items()}
+
+    return _run_sync(site, work, {})
+
+
+def many_facade_async(site: str, ticket_ids: Sequence[int]) -> Outcome:
+    """``get_tickets_by_ids`` on the async client; ``produced``: the ids, in result order."""
+
+    async def work(client: Any) -> Any:
+        return [t.id for t in await client.get_tickets_by_ids(ticket_ids)]
+
+    return _run_async(site, work, [])
+
+
+def many_facade_sync(site: str, ticket_ids: Sequence[int]) -> Outcome:
+    """``get_tickets_by_ids`` on the blocking client."""
+
+    def work(client: Any) -> Any:
+        return [t.id for t in client.get_tickets_by_ids(ticket_ids)]
+
+    return _run_sync(site, work, [])
+
+
+def scan_facade_async(site: str, forward_only: bool | None = None) -> Outcome:
+    """Every open ticket through the async client (exact by default; ``forward_only=False``:
+    page numbers), ``concurrency`` pages at once; ``ping`` (discovery) is not timed."""
+    ids: list[int] = []
+
+    async def work(client: Any) -> Any:
+        async for t in client.iter_tickets(BULK_CONDITION, PAGE_SIZE, forward_only=forward_only):
+            ids.append(t.id)
+        return ids
+
+    return _run_async(site, work, ids, ping=True)
+
+
+def scan_facade_sync(site: str) -> Outcome:
+    """Every open ticket through the blocking client's exact scan; ``ping`` is not timed."""
+    ids: list[int] = []
+
+    def work(client: Any) -> Any:
+        ids.extend(t.id for t in client.iter_tickets(BULK_CONDITION, PAGE_SIZE))
+        return ids
+
+    return _run_sync(site, work, ids, ping=True)
+
+
+def _run_sync(site: str, work: Callable[[Any], Any], empty: Any, ping: bool = False) -> Outcome:
+    """``work(client)`` timed on a fresh blocking client; a facade error is one error."""
+    from cw_facade import ConnectWiseClient
+
+    with ConnectWiseClient(**governed_kwargs(site)) as client:
+        if ping:
+            client.ping()
+        started = time.perf_counter()
+        try:
+            produced = work(client)
+        except _facade_error() as exc:
+            return _caught(started, empty, exc)
+        return Outcome(time.perf_counter() - started, produced)
+
+
+def _run_async(
+    site: str, work: Callable[[Any], Awaitable[Any]], empty: Any, ping: bool = False
+) -> Outcome:
+    """``await work(client)`` timed on a fresh async client (concurrency ``CONCURRENCY``)."""
+    from cw_facade import AsyncConnectWiseClient
+
+    async def run() -> Outcome:
+        kwargs = {**governed_kwargs(site), "concurrency": CONCURRENCY}
+        async with AsyncConnectWiseClient(**kwargs) as client:
+            if ping:
+                await client.ping()
+            started = time.perf_counter()
+            try:
+                produced = await work(client)
+            except _facade_error() as exc:
+                return _caught(started, empty, exc)
+            return Outcome(time.perf_counter() - started, produced)
+
+    return asyncio.run(run())
+
+
+def scan_bound(tickets: int, latency_s: float, parse_s: float) -> float:
+    """The exact-scan target's base: ``ceil(pages / concurrency) x latency + parse time``."""
+    return latency_bound(tickets, latency_s) + parse_s
+
+
+def parse_pages(pages: Sequence[bytes]) -> float:
+    """Seconds to turn ``pages`` (bytes) into typed facade tickets, one page at a time and
+    keeping none (as a scan does: holding 20,000 parsed tickets would time the garbage
+    collector walking them, not parsing)."""
+    from cw_facade.models import Ticket
+
+    def one(page: bytes) -> float:
+        return timed(lambda: [Ticket(r) for r in json.loads(page)])
+
+    return sum(one(page) for page in pages)
 
 
 # -- fresh-process children -------------------------------------------------------------------
