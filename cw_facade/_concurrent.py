@@ -5,11 +5,12 @@ Exact scans (the default) are split into disjoint id ranges: page 1 (forward-onl
 (``orderBy=id desc&pageSize=1``) follows, and the ids after page 1 up
 to the highest are cut into slices ``id > a AND id <= b`` expected to hold about one page
 each, plus an open slice ``id > highest`` for records added meanwhile. Up to ``concurrency``
-slices are fetched at once (each slice's first page); the slices are produced strictly in id
-order, and a slice holding more than one page continues forward-only when its turn comes. So
-every record that exists for the whole scan comes exactly once, and memory stays bounded by
-``concurrency`` pages. An endpoint without forward-only, or one without ``/count`` or a
-highest id, is scanned sequentially.
+requests are out at once: the slices' first pages and, as soon as a slice's page comes back
+full, that slice's next page (forward-only, so a slice denser than the average costs a
+request more, not a wait of its own); the slices are produced strictly in id order. So every
+record that exists for the whole scan comes exactly once, and memory stays bounded by
+``concurrency`` pages (requests out plus pages fetched ahead). An endpoint without
+forward-only, or one without ``/count`` or a highest id, is scanned sequentially.
 
 Page-number scans (``order_by`` or ``forward_only=False``) ask ``/count`` and page 1 at once,
 then fetch up to ``concurrency`` pages at once and yield them strictly in page order; records
@@ -313,33 +314,59 @@ def _slice(cursor: PageCursor, after: int, upto: int | None) -> PageCursor:
 async def _slices(
     client: AsyncClientCore, cursor: PageCursor, bounds: list[int], max_retries: int | None
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
-    """Yield the records of each slice in id order; up to ``concurrency`` slices at once."""
+    """Yield the records of each slice in id order, with up to ``concurrency`` requests out.
+
+    Requests go out for the first pages of the slices ahead and, as soon as a full page of a
+    slice comes back, for that slice's next page (pages of one slice follow each other, forward
+    only), so a slice denser than the average does not hold the scan to one request at a
+    time. Pages fetched ahead wait for their turn; requests out plus pages waiting stay within
+    ``concurrency`` (one more for the slice being produced), so memory stays bounded by pages.
+    """
     lows = [cursor.after, *bounds]
     uppers: list[int | None] = [*bounds, None]  # the open slice takes records added meanwhile
     slices = [_slice(cursor, low, up) for low, up in zip(lows, uppers, strict=True)]
-    tasks: dict[int, asyncio.Future[Result]] = {}
-    following = 0
+    waiting: list[deque[list[dict[str, Any]]]] = [deque() for _ in slices]
+    out: dict[int, asyncio.Future[Result]] = {}  # slice index → the request of its next page
+    current = 0
     try:
-        for index, piece in enumerate(slices):
-            while following < len(slices) and len(tasks) < client.concurrency:
-                ahead = slices[following]
-                tasks[following] = asyncio.ensure_future(client._call(ahead.request(), max_retries))
-                following += 1
-            result = await tasks.pop(index)
-            records = _advance(piece, result)
-            del result
-            while True:
-                records = _counted(cursor, records)
+        while current < len(slices) and not cursor.done:
+            _send_ahead(client, slices, waiting, out, current, max_retries)
+            if waiting[current]:
+                records = _counted(cursor, waiting[current].popleft())
                 if records:
                     yield records
-                if cursor.done or piece.done:
-                    break
-                records, _ = await client._page(piece, piece.request(), max_retries)
-            if cursor.done:
-                break
+            elif slices[current].done:
+                current += 1
+            else:
+                landed, _ = await asyncio.wait(out.values(), return_when=asyncio.FIRST_COMPLETED)
+                for index, task in list(out.items()):
+                    if task in landed:
+                        del out[index]
+                        waiting[index].append(_advance(slices[index], task.result()))
     finally:
-        await _cancel(tasks)
+        await _cancel(out)
     cursor.done = True
+
+
+def _send_ahead(
+    client: AsyncClientCore,
+    slices: list[PageCursor],
+    waiting: list[deque[list[dict[str, Any]]]],
+    out: dict[int, asyncio.Future[Result]],
+    current: int,
+    max_retries: int | None,
+) -> None:
+    """Send the next page requests the budget allows, the slice being produced first."""
+    budget = client.concurrency - len(out) - sum(len(pages) for pages in waiting)
+    for index in range(current, len(slices)):
+        piece = slices[index]
+        if piece.done or index in out:
+            continue
+        starving = index == current and not waiting[index]
+        if budget <= 0 and not starving:
+            break
+        out[index] = asyncio.ensure_future(client._call(piece.request(), max_retries))
+        budget -= 1
 
 
 def _counted(cursor: PageCursor, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -365,3 +365,45 @@ async def test_stopping_an_exact_scan_early_cancels_outstanding_slices() -> None
     assert [r["id"] for r in first] == list(range(1, 8))
     assert handler.inflight == 0
     assert len(handler.slices) < 20
+
+
+class SlowFirstSliceContinuation:
+    """Exact-scan server whose first slice's follow-up pages answer late; logs the order."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.inner = pages_handler(records)
+        self.events: list[tuple[str, str | None, str | None]] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if "pagination-type" not in request.headers:
+            return self.inner(request)  # /count, the highest id
+        params = request.url.params
+        key = (params.get("conditions"), params.get("pageId"))
+        self.events.append(("sent", *key))
+        first_slice = key[0] == "id<=13"
+        follow_up = key[1] not in (None, "5", "13", "21", "29")
+        for _ in range(50 if first_slice and follow_up else 1):
+            await asyncio.sleep(0)
+        self.events.append(("answered", *key))
+        return self.inner(request)
+
+
+async def test_a_dense_slice_does_not_hold_back_the_follow_up_pages_of_the_next() -> None:
+    # ids 1..35 dense, then 60: slices of 8 ids hold 8 records, two pages of 5 each
+    rows = [{"id": i} for i in [*range(1, 36), 60]]
+    handler = SlowFirstSliceContinuation(rows)
+    twin = make_async(handler, concurrency=16)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    events = handler.events
+    first_follow_up = next(
+        i for i, e in enumerate(events) if e[0] == "answered" and e[1] == "id<=13" and e[2] == "10"
+    )
+    second_follow_up = next(
+        i for i, e in enumerate(events) if e[0] == "sent" and e[1] == "id<=21" and e[2] == "18"
+    )
+    # the next slice's second page went out while the first slice's second page was still out
+    assert second_follow_up < first_follow_up
