@@ -2,13 +2,14 @@
 
 Exact scans (the default) are split into disjoint id ranges: page 1 (forward-only) and
 ``/count`` are asked at once; when more than a page remains, the highest id
-(``orderBy=id desc&pageSize=1``) follows, and the ids after page 1 up
-to the highest are cut into slices ``id > a AND id <= b`` expected to hold about one page
-each, plus an open slice ``id > highest`` for records added meanwhile. Up to ``concurrency``
-requests are out at once: the slices' first pages and, as soon as a slice's page comes back
-full, that slice's next page (forward-only, so a slice denser than the average costs a
-request more, not a wait of its own); the slices are produced strictly in id order. So every
-record that exists for the whole scan comes exactly once, and memory stays bounded by
+(``orderBy=id desc&pageSize=1``) follows, and the ids after page 1 up to the highest are cut
+into slices ``id > a AND id <= b`` expected to hold about four fifths of a page each
+(:data:`SLICE_FILL_PERCENT`), plus an open slice ``id > highest`` for records added meanwhile.
+Up to ``concurrency`` requests are out at once: the slices' first pages and, as soon as a
+slice's page comes back full, that slice's next page (forward-only, so a slice denser than the
+average costs a request more, not a wait of its own); a page that ends at its slice's upper id
+finishes the slice without another request. The slices are produced strictly in id order. So
+every record that exists for the whole scan comes exactly once, and memory stays bounded by
 ``concurrency`` pages (requests out plus pages fetched ahead). An endpoint without
 forward-only, or one without ``/count`` or a highest id, is scanned sequentially.
 
@@ -56,6 +57,10 @@ class AsyncClientCore(AsyncPager, Protocol):
 
 
 Result = httpx.Response
+#: How full an exact scan's id slices are cut to be, in percent of a page, if ids were spread
+#: evenly: a slice up to a quarter denser than the average still comes in one request, where
+#: slices of exactly one page would each cost a second request whenever they hold more.
+SLICE_FILL_PERCENT = 80
 #: Pages whose record ids are remembered to skip records that shifted across a page boundary.
 DEDUPE_WINDOW_PAGES = 2
 
@@ -292,7 +297,7 @@ async def _bounds(
     start = cursor.after
     if last is None or last <= start:
         return None
-    width = max(1, (last - start) * cursor.pagesize // remaining)
+    width = max(1, (last - start) * cursor.pagesize * SLICE_FILL_PERCENT // (remaining * 100))
     return [*range(start + width, last, width), last]
 
 

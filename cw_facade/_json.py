@@ -11,10 +11,10 @@ receiver) controls:
 - invalid JSON raises ``json.JSONDecodeError`` as before (both are ``ValueError``).
 
 The depth check is a skeleton scan, all in C-speed byte primitives, no Python loop per byte:
-count the brackets (a body with no more ``[``/``{`` than ``max_depth`` cannot be too deep:
-error bodies and single records stop here); otherwise drop escapes, delete every byte but
-quotes and brackets, cut out what is left of the strings, and peel innermost ``()`` pairs off
-with ``bytes.replace`` — the number of peels is the depth. Work is bounded by
+drop escapes, delete every byte but quotes and brackets (one pass over the body), count the
+brackets left (a body with no more ``[``/``{`` than ``max_depth`` cannot be too deep: error
+bodies and single records stop here), cut out what is left of the strings, and peel innermost
+``()`` pairs off with ``bytes.replace`` — the number of peels is the depth. Work is bounded by
 ``max_depth`` times the body size even for hostile bodies.
 """
 
@@ -75,9 +75,9 @@ def exceeded_depth(data: bytes, max_depth: int) -> int | None:
     """
     if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1:
         raise ValueError(f"max_depth must be a positive integer, not {max_depth!r}")
-    if data.count(b"[") + data.count(b"{") <= max_depth:
+    skeleton = _skeleton(data, max_depth)
+    if skeleton is None:
         return None
-    skeleton = _skeleton(data)
     passes = 0
     while skeleton and passes <= max_depth:
         peeled = skeleton.replace(b"()", b"")
@@ -88,17 +88,22 @@ def exceeded_depth(data: bytes, max_depth: int) -> int | None:
     return passes if passes > max_depth else None
 
 
-def _skeleton(data: bytes) -> bytes:
-    """The brackets of ``data`` outside strings, as ``(`` and ``)``.
+def _skeleton(data: bytes, max_depth: int) -> bytes | None:
+    """The brackets of ``data`` outside strings, as ``(`` and ``)``; ``None`` when ``data``
+    holds no more than ``max_depth`` opening brackets at all (it cannot nest deeper).
 
     Escapes go first: backslashes pair up left to right (``\\\\``), and a backslash left
     before a quote escapes it (``\\"``), so removing those pairs leaves only the quotes that
-    open or close strings. Then every byte but quotes and brackets is deleted, and what is left
-    of each string (``""``, or quotes around brackets that were text) is cut out.
+    open or close strings. Then every byte but quotes and brackets is deleted (one pass over
+    the body; the brackets are counted in what is left), and what is left of each string
+    (``""``, or quotes around brackets that were text) is cut out.
     """
     if b"\\" in data:
         data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    skeleton = data.translate(_TO_PARENS, _NOT_STRUCTURE).replace(b'""', b"")
+    structure = data.translate(_TO_PARENS, _NOT_STRUCTURE)
+    if structure.count(b"(") <= max_depth:
+        return None
+    skeleton = structure.replace(b'""', b"")
     if b'"' in skeleton:  # some string held brackets
         skeleton = _SKELETON_STRING.sub(b"", skeleton)
     return skeleton

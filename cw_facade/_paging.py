@@ -334,10 +334,12 @@ class PageCursor:
     def _next_by_id(
         self, records: list[dict[str, Any]], response: httpx.Response, full: bool
     ) -> None:
-        ids = [key for key in map(record_id, records) if key is not None]
-        last = ids[-1] if ids else None
+        last = next((k for k in map(record_id, reversed(records)) if k is not None), None)
         if self._skip and last is not None and last >= max(self._skip):
             self._skip = frozenset()
+        if self.upto is not None and last is not None and last >= self.upto:
+            self.done = True  # the slice's highest possible id came: nothing can follow it
+            return
         if self.mode == KEYSET:
             if not full or last is None:
                 self.done = True

@@ -320,10 +320,12 @@ async def test_exact_slices_run_concurrently_within_the_bound_in_id_order(
         await twin.close()
     assert [r["id"] for r in records] == list(range(1, 41))
     assert 1 < handler.peak <= concurrency
-    # page 1, then disjoint slices of one page each, then the open slice above the highest id
+    # page 1, then disjoint slices of four fifths of a page each (4 of 5 ids here), then the
+    # open slice above the highest id
     assert handler.slices[0] is None
     # pageId=a with id<=b: the slice id > a AND id <= b, forward-only
-    assert ("5", "id<=10") in handler.ranges and ("35", "id<=40") in handler.ranges
+    assert ("5", "id<=9") in handler.ranges and ("37", "id<=40") in handler.ranges
+    assert len(handler.ranges) == 1 + 9 + 1  # no slice needed a second request
     assert handler.slices.count(None) == 2  # page 1 and the open slice (id > 40)
 
 
@@ -380,8 +382,8 @@ class SlowFirstSliceContinuation:
         params = request.url.params
         key = (params.get("conditions"), params.get("pageId"))
         self.events.append(("sent", *key))
-        first_slice = key[0] == "id<=13"
-        follow_up = key[1] not in (None, "5", "13", "21", "29")
+        first_slice = key[0] == "id<=12"
+        follow_up = key[1] not in (None, "5", "12", "19", "26", "33", "40", "47", "54")
         for _ in range(50 if first_slice and follow_up else 1):
             await asyncio.sleep(0)
         self.events.append(("answered", *key))
@@ -389,7 +391,7 @@ class SlowFirstSliceContinuation:
 
 
 async def test_a_dense_slice_does_not_hold_back_the_follow_up_pages_of_the_next() -> None:
-    # ids 1..35 dense, then 60: slices of 8 ids hold 8 records, two pages of 5 each
+    # ids 1..35 dense, then 60: slices of 7 ids hold 7 records, two pages of 5 each
     rows = [{"id": i} for i in [*range(1, 36), 60]]
     handler = SlowFirstSliceContinuation(rows)
     twin = make_async(handler, concurrency=16)
@@ -400,10 +402,67 @@ async def test_a_dense_slice_does_not_hold_back_the_follow_up_pages_of_the_next(
     assert [r["id"] for r in records] == [r["id"] for r in rows]
     events = handler.events
     first_follow_up = next(
-        i for i, e in enumerate(events) if e[0] == "answered" and e[1] == "id<=13" and e[2] == "10"
+        i for i, e in enumerate(events) if e[0] == "answered" and e[1] == "id<=12" and e[2] == "10"
     )
     second_follow_up = next(
-        i for i, e in enumerate(events) if e[0] == "sent" and e[1] == "id<=21" and e[2] == "18"
+        i for i, e in enumerate(events) if e[0] == "sent" and e[1] == "id<=19" and e[2] == "17"
     )
     # the next slice's second page went out while the first slice's second page was still out
     assert second_follow_up < first_follow_up
+
+
+def next_on_every_full_page(records: list[dict[str, Any]]) -> Callable[..., Any]:
+    """A forward-only server that links a next page after every full one, as a server that
+    does not look ahead may: the client must see for itself that a slice is finished."""
+    inner = pages_handler(records)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = inner(request)
+        if request.headers.get("pagination-type") != "forward-only":
+            return response
+        chunk = response.json()
+        if len(chunk) == int(request.url.params["pageSize"]) and "link" not in response.headers:
+            url = request.url.copy_set_param("pageId", chunk[-1]["id"])
+            return respond(200, chunk, headers={"Link": f'<{url}>; rel="next"'})
+        return response
+
+    return handler
+
+
+async def test_a_slice_whose_page_ends_at_its_upper_id_asks_no_more() -> None:
+    # page 1 is 1..5; slices of 10 ids: (5, 15] .. (35, 45] hold two full pages each, the
+    # second ending at the slice's upper id; then empty slices up to the highest id, 110
+    rows = [{"id": i} for i in [*range(1, 46), 110]]
+    twin = make_async(next_on_every_full_page(rows), concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    asked = [
+        (r.url.params.get("pageId"), r.url.params.get("conditions"))
+        for r in twin.server.requests
+        if r.headers.get("pagination-type") == "forward-only"
+    ]
+    assert ("5", "id<=15") in asked and ("10", "id<=15") in asked
+    wasted = [(after, cond) for after, cond in asked if cond and cond == f"id<={after}"]
+    assert wasted == []
+
+
+async def test_slices_denser_than_the_average_still_come_in_one_request_each() -> None:
+    # 40 dense ids after page 1, then one record far above (a record just added, say): the
+    # average spread is a fifth thinner than the dense ids, which must not cost every slice a
+    # second request
+    rows = [{"id": i} for i in [*range(1, 46), 55]]
+    twin = make_async(pages_handler(rows), concurrency=4)
+    try:
+        records = await twin.collect("service/tickets", pagesize=5)
+    finally:
+        await twin.close()
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    slices = [
+        r.url.params.get("conditions")
+        for r in twin.server.requests
+        if r.headers.get("pagination-type") == "forward-only" and "pageId" in r.url.params
+    ]
+    assert len(slices) == len(set(slices))  # one request per slice
