@@ -429,21 +429,30 @@ def next_on_every_full_page(records: list[dict[str, Any]]) -> Callable[..., Any]
     return handler
 
 
-async def test_a_slice_whose_page_ends_at_its_upper_id_asks_no_more() -> None:
-    # page 1 is 1..5; slices of 10 ids: (5, 15] .. (35, 45] hold two full pages each, the
-    # second ending at the slice's upper id; then empty slices up to the highest id, 110
-    rows = [{"id": i} for i in [*range(1, 46), 110]]
-    twin = make_async(next_on_every_full_page(rows), concurrency=4)
+async def forward_only_asked(
+    handler: Callable[..., Any], rows: list[dict[str, Any]]
+) -> list[tuple[str | None, str | None]]:
+    """Scan ``rows`` exactly (pages of 5, concurrency 4) through ``handler``; check that every
+    record came once, in id order, and return the ``(pageId, conditions)`` of each
+    forward-only request the client sent."""
+    twin = make_async(handler, concurrency=4)
     try:
         records = await twin.collect("service/tickets", pagesize=5)
     finally:
         await twin.close()
     assert [r["id"] for r in records] == [r["id"] for r in rows]
-    asked = [
+    return [
         (r.url.params.get("pageId"), r.url.params.get("conditions"))
         for r in twin.server.requests
         if r.headers.get("pagination-type") == "forward-only"
     ]
+
+
+async def test_a_slice_whose_page_ends_at_its_upper_id_asks_no_more() -> None:
+    # page 1 is 1..5; slices of 10 ids: (5, 15] .. (35, 45] hold two full pages each, the
+    # second ending at the slice's upper id; then empty slices up to the highest id, 110
+    rows = [{"id": i} for i in [*range(1, 46), 110]]
+    asked = await forward_only_asked(next_on_every_full_page(rows), rows)
     assert ("5", "id<=15") in asked and ("10", "id<=15") in asked
     wasted = [(after, cond) for after, cond in asked if cond and cond == f"id<={after}"]
     assert wasted == []
@@ -454,15 +463,6 @@ async def test_slices_denser_than_the_average_still_come_in_one_request_each() -
     # average spread is a fifth thinner than the dense ids, which must not cost every slice a
     # second request
     rows = [{"id": i} for i in [*range(1, 46), 55]]
-    twin = make_async(pages_handler(rows), concurrency=4)
-    try:
-        records = await twin.collect("service/tickets", pagesize=5)
-    finally:
-        await twin.close()
-    assert [r["id"] for r in records] == [r["id"] for r in rows]
-    slices = [
-        r.url.params.get("conditions")
-        for r in twin.server.requests
-        if r.headers.get("pagination-type") == "forward-only" and "pageId" in r.url.params
-    ]
+    asked = await forward_only_asked(pages_handler(rows), rows)
+    slices = [conditions for page_id, conditions in asked if page_id is not None]
     assert len(slices) == len(set(slices))  # one request per slice
